@@ -1,0 +1,254 @@
+package desk
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"guichet/internal/deadline"
+)
+
+func requireAdmin(actor Actor) error {
+	if !actor.IsAdmin() {
+		return Errorf(EForbidden, "réservé aux administrateurs")
+	}
+	return nil
+}
+
+// Channels lists every channel.
+func (d *Desk) Channels(ctx context.Context) ([]Channel, error) {
+	var cs []Channel
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		cs, err = tx.Channels(ctx)
+		return err
+	})
+	return cs, err
+}
+
+// SaveChannel creates a channel (ID 0) or updates one. Admins only.
+func (d *Desk) SaveChannel(ctx context.Context, actor Actor, c Channel) (Channel, error) {
+	if err := requireAdmin(actor); err != nil {
+		return Channel{}, err
+	}
+	if err := checkChannel(&c); err != nil {
+		return Channel{}, err
+	}
+	err := d.store.Write(ctx, func(tx Tx) error {
+		if c.ResponsibleID != 0 {
+			if _, err := tx.AgentByID(ctx, c.ResponsibleID); IsNotFound(err) {
+				return Invalid("responsible_id", "responsable inconnu")
+			} else if err != nil {
+				return err
+			}
+		}
+		if c.ID == 0 {
+			c.CreatedAt = d.Now()
+			return tx.InsertChannel(ctx, &c)
+		}
+		old, err := tx.ChannelByID(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		c.CreatedAt = old.CreatedAt
+		return tx.UpdateChannel(ctx, &c)
+	})
+	return c, err
+}
+
+func checkChannel(c *Channel) error {
+	var err error
+	if c.Name, err = checkLine("name", c.Name, maxNameChars, true); err != nil {
+		return err
+	}
+	if !c.Kind.Valid() {
+		return Invalid("kind", "type de canal inconnu : %q", c.Kind)
+	}
+	p, err := deadline.Parse(c.DeadlinePolicy)
+	if err != nil {
+		return Invalid("deadline_policy", "%v", err)
+	}
+	c.DeadlinePolicy = p.String()
+	if c.OrderURL, err = checkLine("order_url", c.OrderURL, 500, false); err != nil {
+		return err
+	}
+	if c.OrderURL != "" {
+		u, err := url.Parse(strings.ReplaceAll(c.OrderURL, "{order}", "x"))
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.Contains(c.OrderURL, "{order}") {
+			return Invalid("order_url", "adresse http(s) contenant {order} attendue")
+		}
+	}
+	names := c.GuardNames[:0:0]
+	for _, n := range c.GuardNames {
+		n, err := checkLine("guard_names", n, maxNameChars, false)
+		if err != nil {
+			return err
+		}
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	c.GuardNames = names
+	return nil
+}
+
+// Agents lists every agent.
+func (d *Desk) Agents(ctx context.Context) ([]Agent, error) {
+	var as []Agent
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		as, err = tx.Agents(ctx)
+		return err
+	})
+	return as, err
+}
+
+// AgentInput creates or changes an agent. An empty Password keeps the old one.
+type AgentInput struct {
+	ID       int64
+	Email    string
+	Name     string
+	Role     Role
+	Lang     string
+	Active   bool
+	Password string
+}
+
+// SaveAgent creates an agent (ID 0) or updates one. Admins only, except an
+// agent changing their own language or password.
+func (d *Desk) SaveAgent(ctx context.Context, actor Actor, in AgentInput) (Agent, error) {
+	self := in.ID != 0 && in.ID == actor.AgentID
+	if !self {
+		if err := requireAdmin(actor); err != nil {
+			return Agent{}, err
+		}
+	}
+	a := Agent{ID: in.ID, Role: in.Role, Lang: in.Lang, Active: in.Active}
+	var err error
+	if a.Email, err = checkEmail("email", in.Email); err != nil {
+		return Agent{}, err
+	}
+	if a.Email == "" {
+		return Agent{}, Invalid("email", "champ obligatoire")
+	}
+	if a.Name, err = checkLine("name", in.Name, maxNameChars, true); err != nil {
+		return Agent{}, err
+	}
+	if !a.Role.Valid() {
+		return Agent{}, Invalid("role", "rôle inconnu : %q", a.Role)
+	}
+	if a.Lang == "" {
+		a.Lang = "fr"
+	}
+	if a.Lang != "fr" && a.Lang != "en" {
+		return Agent{}, Invalid("lang", "langue fr ou en")
+	}
+	if in.Password != "" && len(in.Password) < 10 {
+		return Agent{}, Invalid("password", "10 caractères au moins")
+	}
+	if in.ID == 0 && in.Password == "" {
+		return Agent{}, Invalid("password", "mot de passe obligatoire")
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if other, _, err := tx.AgentByEmail(ctx, a.Email); err == nil && other.ID != a.ID {
+			return Invalid("email", "adresse déjà utilisée par %s", other.Name)
+		} else if err != nil && !IsNotFound(err) {
+			return err
+		}
+		if a.ID == 0 {
+			a.CreatedAt = d.Now()
+			return tx.InsertAgent(ctx, &a, HashPassword(in.Password))
+		}
+		old, err := tx.AgentByID(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if self && !actor.IsAdmin() { // an ADV may not promote or rename themself
+			a.Role, a.Active, a.Email, a.Name = old.Role, old.Active, old.Email, old.Name
+		}
+		a.CreatedAt = old.CreatedAt
+		if err := tx.UpdateAgent(ctx, &a); err != nil {
+			return err
+		}
+		if in.Password != "" {
+			return tx.SetPassword(ctx, a.ID, HashPassword(in.Password))
+		}
+		return nil
+	})
+	return a, err
+}
+
+// Templates lists every default reply.
+func (d *Desk) Templates(ctx context.Context) ([]Template, error) {
+	var ts []Template
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		ts, err = tx.Templates(ctx)
+		return err
+	})
+	return ts, err
+}
+
+// SaveTemplate creates a default reply (ID 0) or updates one. Admins only.
+func (d *Desk) SaveTemplate(ctx context.Context, actor Actor, t Template) (Template, error) {
+	if err := requireAdmin(actor); err != nil {
+		return Template{}, err
+	}
+	var err error
+	if t.Name, err = checkLine("name", t.Name, maxNameChars, true); err != nil {
+		return Template{}, err
+	}
+	t.Body = strings.TrimSpace(strings.ReplaceAll(t.Body, "\r\n", "\n"))
+	if t.Body == "" || len(t.Body) > maxBody {
+		return Template{}, Invalid("body", "texte obligatoire (64 Kio au plus)")
+	}
+	if t.Lang == "" {
+		t.Lang = "fr"
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		for _, id := range t.ChannelIDs {
+			if _, err := tx.ChannelByID(ctx, id); IsNotFound(err) {
+				return Invalid("channel_ids", "canal inconnu : %d", id)
+			} else if err != nil {
+				return err
+			}
+		}
+		if t.ID == 0 {
+			return tx.InsertTemplate(ctx, &t)
+		}
+		if _, err := tx.TemplateByID(ctx, t.ID); err != nil {
+			return err
+		}
+		return tx.UpdateTemplate(ctx, &t)
+	})
+	return t, err
+}
+
+// DeleteTemplate removes a default reply; messages made from it keep its name.
+func (d *Desk) DeleteTemplate(ctx context.Context, actor Actor, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return d.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.TemplateByID(ctx, id); err != nil {
+			return err
+		}
+		return tx.DeleteTemplate(ctx, id)
+	})
+}
+
+// EnsureAdmin creates a first admin when there is no agent at all and returns
+// its password (once); it returns "" when agents exist.
+func (d *Desk) EnsureAdmin(ctx context.Context, email string) (string, error) {
+	var password string
+	err := d.store.Write(ctx, func(tx Tx) error {
+		as, err := tx.Agents(ctx)
+		if err != nil || len(as) > 0 {
+			return err
+		}
+		password = NewPassword()
+		a := Agent{Email: normalizeEmail(email), Name: "Administrateur", Role: RoleAdmin, Lang: "fr", Active: true, CreatedAt: d.Now()}
+		return tx.InsertAgent(ctx, &a, HashPassword(password))
+	})
+	return password, err
+}

@@ -1,0 +1,58 @@
+package desk
+
+import (
+	"strings"
+	"time"
+)
+
+// ChannelKind is the protocol or marketplace behind a channel.
+type ChannelKind string
+
+const (
+	ChannelPrestaShop ChannelKind = "prestashop"
+	ChannelKaufland   ChannelKind = "kaufland"
+	ChannelMirakl     ChannelKind = "mirakl"
+	ChannelEmail      ChannelKind = "email"
+	ChannelCdiscount  ChannelKind = "cdiscount"
+	ChannelManoMano   ChannelKind = "manomano"
+	ChannelAmazon     ChannelKind = "amazon"
+)
+
+// ChannelKinds lists the known kinds.
+var ChannelKinds = []ChannelKind{ChannelPrestaShop, ChannelKaufland, ChannelMirakl, ChannelEmail, ChannelCdiscount, ChannelManoMano, ChannelAmazon}
+
+// Valid reports whether k is a known kind.
+func (k ChannelKind) Valid() bool {
+	for _, x := range ChannelKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel is where orders and messages come from.
+type Channel struct {
+	ID            int64       `json:"id"`
+	Kind          ChannelKind `json:"kind"`
+	Name          string      `json:"name"`
+	ResponsibleID int64       `json:"responsible_id,omitempty"` // new tickets go to this ADV
+	// DeadlinePolicy is a deadline.Policy in text form, e.g. "48h business" or "24h".
+	DeadlinePolicy string `json:"deadline_policy"`
+	// OrderURL is a template with {order} replaced by the order reference.
+	OrderURL string `json:"order_url,omitempty"`
+	// GuardNames are the names that identify this channel in a text ("Kaufland", "real.de").
+	GuardNames []string `json:"guard_names"`
+	// ForbidContact makes the reply check warn on links, emails and phone numbers.
+	ForbidContact bool      `json:"forbid_contact"`
+	Active        bool      `json:"active"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// OrderLink returns the channel's URL for an order, or "" when it has none.
+func (c *Channel) OrderLink(orderRef string) string {
+	if c.OrderURL == "" || orderRef == "" || !strings.Contains(c.OrderURL, "{order}") {
+		return ""
+	}
+	return strings.ReplaceAll(c.OrderURL, "{order}", urlPathEscape(orderRef))
+}

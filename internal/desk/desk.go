@@ -1,0 +1,104 @@
+// Package desk is guichet's application: every use case on tickets, channels,
+// agents and default replies, with the rules that keep them right. It knows no
+// HTTP and no SQL: storage comes in through Store, files through Blobs.
+package desk
+
+import (
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"guichet/internal/deadline"
+)
+
+// Desk runs the use cases. It is safe for concurrent use.
+type Desk struct {
+	store    Store
+	blobs    Blobs
+	notifier Notifier
+	calendar *deadline.Calendar
+	now      func() time.Time
+}
+
+// Config is what a Desk is built from. Store is required; the rest has defaults.
+type Config struct {
+	Store    Store
+	Blobs    Blobs
+	Notifier Notifier
+	Calendar *deadline.Calendar // default: France
+	Now      func() time.Time   // default: time.Now
+}
+
+// New returns a Desk over the given store.
+func New(c Config) *Desk {
+	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now}
+	if d.calendar == nil {
+		d.calendar = deadline.France()
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d
+}
+
+// Now is the desk's clock, truncated to the millisecond we store.
+func (d *Desk) Now() time.Time { return d.now().Truncate(time.Millisecond) }
+
+func (d *Desk) notify(changes ...Change) {
+	if d.notifier != nil && len(changes) > 0 {
+		d.notifier.Notify(changes...)
+	}
+}
+
+// deadlineFor is when a ticket of channel c must be answered, from t.
+func (d *Desk) deadlineFor(c Channel, t time.Time) time.Time {
+	p, err := deadline.Parse(c.DeadlinePolicy)
+	if err != nil {
+		p = deadline.Default
+	}
+	return d.calendar.Deadline(t, p).Truncate(time.Millisecond)
+}
+
+// Limits on what people type; beyond them the input is refused, not cut.
+const (
+	maxLine      = 300       // one-line fields
+	maxBody      = 64 << 10  // a message body
+	maxOrderRef  = 64
+	maxFiles     = 10        // attachments per reply
+	maxNameChars = 120
+)
+
+func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// checkLine validates a one-line text field.
+func checkLine(field, s string, max int, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case required && s == "":
+		return "", Invalid(field, "champ obligatoire")
+	case !utf8.ValidString(s):
+		return "", Invalid(field, "texte illisible (encodage)")
+	case utf8.RuneCountInString(s) > max:
+		return "", Invalid(field, "%d caractères au plus", max)
+	case strings.ContainsAny(s, "\r\n\x00"):
+		return "", Invalid(field, "une seule ligne attendue")
+	}
+	return s, nil
+}
+
+// checkEmail validates an optional address and returns it lowercased.
+func checkEmail(field, s string) (string, error) {
+	s = normalizeEmail(s)
+	if s == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		return "", Invalid(field, "adresse email invalide")
+	}
+	return s, nil
+}
+
+func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,147 @@
+package desk
+
+import (
+	"context"
+	"time"
+)
+
+// CustomerInput describes a customer as a channel or a person knows them.
+type CustomerInput struct {
+	ExternalID string `json:"external_id,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Email      string `json:"email,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+}
+
+// OpenInput asks for the ticket of an order.
+type OpenInput struct {
+	ChannelID int64         `json:"channel_id"`
+	OrderRef  string        `json:"order_ref"`
+	Customer  CustomerInput `json:"customer"`
+	Subject   string        `json:"subject,omitempty"`
+	Problem   string        `json:"customer_problem,omitempty"`
+}
+
+// OpenTicket returns the ticket of an order, creating it if the order has none.
+// This is what the shop's order-page button calls. A ticket opened by an agent
+// is theirs; one opened by the system goes to the channel's responsible ADV.
+func (d *Desk) OpenTicket(ctx context.Context, actor Actor, in OpenInput) (t Ticket, created bool, err error) {
+	ref, err := checkLine("order_ref", in.OrderRef, maxOrderRef, false)
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	subject, err := checkLine("subject", in.Subject, maxLine, false)
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	problem, err := checkLine("customer_problem", in.Problem, maxLine, false)
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	cust, err := checkCustomer(in.Customer)
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	if in.ChannelID <= 0 {
+		return Ticket{}, false, Invalid("channel_id", "canal obligatoire")
+	}
+	now := d.Now()
+	err = d.store.Write(ctx, func(tx Tx) error {
+		ch, err := tx.ChannelByID(ctx, in.ChannelID)
+		if IsNotFound(err) {
+			return Invalid("channel_id", "canal inconnu")
+		}
+		if err != nil {
+			return err
+		}
+		if ref != "" {
+			t, err = tx.TicketByOrder(ctx, ch.ID, ref)
+			if err == nil || !IsNotFound(err) {
+				return err
+			}
+		}
+		t = Ticket{
+			ChannelID: ch.ID, OrderRef: ref, Subject: subject, Problem: problem,
+			Status: StatusWaitingAdmin, Priority: P1,
+			AssigneeID: actor.AgentID,
+			Deadline:   d.deadlineFor(ch, now),
+			OpenedAt:   now, LastActivityAt: now,
+		}
+		if actor.AgentID == 0 {
+			t.AssigneeID = ch.ResponsibleID
+		}
+		if t.CustomerID, err = upsertCustomer(ctx, tx, ch.ID, cust, now); err != nil {
+			return err
+		}
+		if created, err = tx.InsertTicket(ctx, &t); err != nil {
+			return err
+		}
+		if !created { // another call opened it just before us
+			t, err = tx.TicketByOrder(ctx, ch.ID, ref)
+			return err
+		}
+		if err := tx.IndexTicket(ctx, t.ID); err != nil {
+			return err
+		}
+		return tx.InsertEvent(ctx, &Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventCreated, New: ch.Name})
+	})
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	if created {
+		d.notify(Change{TicketID: t.ID, Kind: EventCreated, AgentID: actor.AgentID})
+	}
+	return t, created, nil
+}
+
+func checkCustomer(c CustomerInput) (CustomerInput, error) {
+	var err error
+	if c.ExternalID, err = checkLine("customer.external_id", c.ExternalID, maxOrderRef, false); err != nil {
+		return c, err
+	}
+	if c.Name, err = checkLine("customer.name", c.Name, maxNameChars, false); err != nil {
+		return c, err
+	}
+	if c.Email, err = checkEmail("customer.email", c.Email); err != nil {
+		return c, err
+	}
+	if c.Phone, err = checkLine("customer.phone", c.Phone, 40, false); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// upsertCustomer finds the channel's customer by external id, or stores a new
+// one; it returns 0 when nothing is known of the customer.
+func upsertCustomer(ctx context.Context, tx Tx, channelID int64, in CustomerInput, now time.Time) (int64, error) {
+	if in == (CustomerInput{}) {
+		return 0, nil
+	}
+	if in.ExternalID != "" {
+		c, err := tx.CustomerByExternal(ctx, channelID, in.ExternalID)
+		if err == nil {
+			if (in.Name != "" && in.Name != c.Name) || (in.Email != "" && in.Email != c.Email) || (in.Phone != "" && in.Phone != c.Phone) {
+				c.Name, c.Email, c.Phone = or(in.Name, c.Name), or(in.Email, c.Email), or(in.Phone, c.Phone)
+				if err := tx.UpdateCustomer(ctx, &c); err != nil {
+					return 0, err
+				}
+			}
+			return c.ID, nil
+		}
+		if !IsNotFound(err) {
+			return 0, err
+		}
+	}
+	c := Customer{ChannelID: channelID, ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, CreatedAt: now}
+	if err := tx.InsertCustomer(ctx, &c); err != nil {
+		return 0, err
+	}
+	return c.ID, nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"guichet/internal/desk"
+)
+
+const customerColumns = `id, channel_id, external_id, name, email, phone, note, created_at`
+
+func scanCustomer(r scanner) (desk.Customer, error) {
+	var c desk.Customer
+	var channel sql.NullInt64
+	var ext sql.NullString
+	var created int64
+	err := r.Scan(&c.ID, &channel, &ext, &c.Name, &c.Email, &c.Phone, &c.Note, &created)
+	c.ChannelID, c.ExternalID, c.CreatedAt = channel.Int64, ext.String, fromMS(created)
+	return c, err
+}
+
+func (t *tx) CustomerByID(ctx context.Context, id int64) (desk.Customer, error) {
+	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id))
+	return c, notFound(err, "client")
+}
+
+func (t *tx) CustomerByExternal(ctx context.Context, channelID int64, externalID string) (desk.Customer, error) {
+	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers WHERE channel_id = $1 AND external_id = $2`, channelID, externalID))
+	return c, notFound(err, "client")
+}
+
+func (t *tx) InsertCustomer(ctx context.Context, c *desk.Customer) error {
+	err := t.queryRow(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (channel_id, external_id) DO UPDATE SET external_id = excluded.external_id
+		RETURNING id`,
+		nullID(c.ChannelID), nullString(c.ExternalID), c.Name, c.Email, c.Phone, c.Note, ms(c.CreatedAt)).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("insert customer: %w", t.s.dialect.mapError(err))
+	}
+	return nil
+}
+
+func (t *tx) UpdateCustomer(ctx context.Context, c *desk.Customer) error {
+	_, err := t.exec(ctx, `UPDATE customers SET name = $2, email = $3, phone = $4, note = $5 WHERE id = $1`, c.ID, c.Name, c.Email, c.Phone, c.Note)
+	return err
+}

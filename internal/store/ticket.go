@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"guichet/internal/desk"
+)
+
+const ticketColumns = `t.id, t.channel_id, t.order_ref, t.customer_id, t.status, t.priority, t.assignee_id,
+	t.deadline_at, t.opened_at, t.last_activity_at, t.closed_at, t.closed_by, t.problem, t.real_email,
+	t.delivery_date, t.reason, t.subject, t.message_count, t.preview`
+
+func scanTicket(r scanner, extra ...any) (desk.Ticket, error) {
+	var t desk.Ticket
+	var orderRef sql.NullString
+	var customer, assignee, closedBy, closedAt sql.NullInt64
+	var deadline, opened, activity int64
+	dest := []any{&t.ID, &t.ChannelID, &orderRef, &customer, &t.Status, &t.Priority, &assignee,
+		&deadline, &opened, &activity, &closedAt, &closedBy, &t.Problem, &t.RealEmail,
+		&t.DeliveryDate, &t.Reason, &t.Subject, &t.MessageCount, &t.Preview}
+	if err := r.Scan(append(dest, extra...)...); err != nil {
+		return t, err
+	}
+	t.Number = desk.TicketNumber(t.ID)
+	t.OrderRef = orderRef.String
+	t.CustomerID, t.AssigneeID, t.ClosedBy = customer.Int64, assignee.Int64, closedBy.Int64
+	t.Deadline, t.OpenedAt, t.LastActivityAt, t.ClosedAt = fromMS(deadline), fromMS(opened), fromMS(activity), fromNullMS(closedAt)
+	return t, nil
+}
+
+func (t *tx) TicketByID(ctx context.Context, id int64) (desk.Ticket, error) {
+	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id = $1`+t.forUpdate(), id))
+	return tk, notFound(err, "ticket")
+}
+
+func (t *tx) TicketByOrder(ctx context.Context, channelID int64, orderRef string) (desk.Ticket, error) {
+	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.channel_id = $1 AND t.order_ref = $2`+t.forUpdate(), channelID, orderRef))
+	return tk, notFound(err, "ticket")
+}
+
+func (t *tx) TicketsByReference(ctx context.Context, ref string, limit int) ([]desk.Ticket, error) {
+	id, ok := desk.ParseTicketNumber(ref)
+	if !ok {
+		id = -1
+	}
+	rows, err := t.query(ctx, `SELECT `+ticketColumns+` FROM tickets t
+		WHERE upper(t.order_ref) = upper($1) OR t.id = $2 ORDER BY t.id DESC LIMIT $3`, strings.TrimSpace(ref), id, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.Ticket
+	for rows.Next() {
+		tk, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tk)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) InsertTicket(ctx context.Context, tk *desk.Ticket) (bool, error) {
+	err := t.queryRow(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
+			deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
+			reason, subject, message_count, preview)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		ON CONFLICT (channel_id, order_ref) DO NOTHING
+		RETURNING id`,
+		tk.ChannelID, nullString(tk.OrderRef), nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
+		ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
+		tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview,
+	).Scan(&tk.ID)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert ticket: %w", t.s.dialect.mapError(err))
+	}
+	tk.Number = desk.TicketNumber(tk.ID)
+	return true, nil
+}
+
+func (t *tx) UpdateTicket(ctx context.Context, tk *desk.Ticket) error {
+	if tk.MessageCount > maxSeq {
+		return desk.Errorf(desk.EConflict, "ticket %d : trop de messages", tk.ID)
+	}
+	res, err := t.exec(ctx, `UPDATE tickets SET customer_id = $2, status = $3, priority = $4, assignee_id = $5,
+			deadline_at = $6, last_activity_at = $7, closed_at = $8, closed_by = $9, problem = $10,
+			real_email = $11, delivery_date = $12, reason = $13, subject = $14, message_count = $15, preview = $16
+		WHERE id = $1`,
+		tk.ID, nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
+		ms(tk.Deadline), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy), tk.Problem,
+		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
+	if err != nil {
+		return fmt.Errorf("update ticket %d: %w", tk.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return desk.NotFound("ticket")
+	}
+	return nil
+}
+
+// IndexTicket writes the search entry of the ticket's own fields: number,
+// order, customer, emails, problem, subject.
+func (t *tx) IndexTicket(ctx context.Context, id int64) error {
+	var orderRef, custName, custEmail sql.NullString
+	var realEmail, problem, subject string
+	err := t.queryRow(ctx, `SELECT t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
+		FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = $1`, id).
+		Scan(&orderRef, &realEmail, &problem, &subject, &custName, &custEmail)
+	if err != nil {
+		return notFound(err, "ticket")
+	}
+	text := strings.Join([]string{desk.TicketNumber(id), orderRef.String, custName.String, custEmail.String, realEmail, problem, subject}, " ")
+	return t.s.dialect.indexDoc(ctx, t, docID(id, 0), text)
+}
+
+func (t *tx) NextUnanswered(ctx context.Context, agentID, exclude int64) (desk.Ticket, error) {
+	if agentID != 0 {
+		tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t
+			WHERE t.assignee_id = $1 AND t.status = 'waiting_admin' AND t.id <> $2
+			ORDER BY t.deadline_at, t.id LIMIT 1`, agentID, exclude))
+		if err != sql.ErrNoRows {
+			return tk, err
+		}
+	}
+	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t
+		WHERE t.assignee_id IS NULL AND t.status = 'waiting_admin' AND t.id <> $1
+		ORDER BY t.deadline_at, t.id LIMIT 1`, exclude))
+	return tk, notFound(err, "ticket en attente")
+}
+
+func (t *tx) CountTickets(ctx context.Context, f desk.CountFilter) (desk.Counts, error) {
+	c := desk.Counts{ByStatus: map[desk.Status]int{}}
+	rows, err := t.query(ctx, `SELECT status, sum(n) FROM ticket_counts
+		WHERE ($1 = 0 OR assignee_id = $1) AND ($2 = 0 OR channel_id = $2) GROUP BY status`, f.AssigneeID, f.ChannelID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s desk.Status
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return c, err
+		}
+		c.ByStatus[s] = n
+	}
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	q := `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE status = 'waiting_admin' AND deadline_at < $1 LIMIT $2) x`
+	args := []any{ms(f.Now), desk.OverdueCap + 1}
+	if f.AssigneeID != 0 {
+		q = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE assignee_id = $3 AND status = 'waiting_admin' AND deadline_at < $1 LIMIT $2) x`
+		args = append(args, f.AssigneeID)
+	}
+	err = t.queryRow(ctx, q, args...).Scan(&c.Overdue)
+	return c, err
+}
