@@ -63,10 +63,10 @@ func (d *Desk) deadlineFor(c Channel, t time.Time) time.Time {
 
 // Limits on what people type; beyond them the input is refused, not cut.
 const (
-	maxLine      = 300       // one-line fields
-	maxBody      = 64 << 10  // a message body
+	maxLine      = 300      // one-line fields
+	maxBody      = 64 << 10 // a message body
 	maxOrderRef  = 64
-	maxFiles     = 10        // attachments per reply
+	maxFiles     = 10 // attachments per reply
 	maxNameChars = 120
 )
 

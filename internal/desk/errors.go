@@ -7,14 +7,14 @@ import (
 
 // Error codes are stable: the JSON API returns them and clients may test them.
 const (
-	EInvalid      = "invalid"       // the caller's input is wrong; Field names the culprit
-	ENotFound     = "not_found"     // the thing asked for does not exist (or is not visible)
-	EConflict     = "conflict"      // the change clashes with the current state
-	EUnauthorized = "unauthorized"  // no valid credentials
-	EForbidden    = "forbidden"     // valid credentials, not allowed
-	ETooMany      = "too_many"      // rate limited
-	EConfirm      = "confirm"       // the reply needs the agent's confirmation (Details says why)
-	EInternal     = "internal"      // our fault; the message never leaks details
+	EInvalid      = "invalid"      // the caller's input is wrong; Field names the culprit
+	ENotFound     = "not_found"    // the thing asked for does not exist (or is not visible)
+	EConflict     = "conflict"     // the change clashes with the current state
+	EUnauthorized = "unauthorized" // no valid credentials
+	EForbidden    = "forbidden"    // valid credentials, not allowed
+	ETooMany      = "too_many"     // rate limited
+	EConfirm      = "confirm"      // the reply needs the agent's confirmation (Details says why)
+	EInternal     = "internal"     // our fault; the message never leaks details
 )
 
 // Error is the one error type use cases return for anything a caller can act on.

@@ -44,12 +44,12 @@ func (r *recorder) Notify(cs ...desk.Change) {
 
 // fixture is a desk over a real store with a small team and three channels.
 type fixture struct {
-	d        *desk.Desk
-	s        *store.Store
-	clock    *clock
-	notes    *recorder
-	admin    desk.Actor
-	lea, marc desk.Actor
+	d                    *desk.Desk
+	s                    *store.Store
+	clock                *clock
+	notes                *recorder
+	admin                desk.Actor
+	lea, marc            desk.Actor
 	kaufland, fnac, shop desk.Channel
 }
 

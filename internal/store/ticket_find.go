@@ -28,7 +28,7 @@ func (t *tx) FindTickets(ctx context.Context, f desk.TicketFilter) (desk.TicketP
 	var rows []desk.TicketRow
 	for _, st := range statusesOf(f) {
 		var q query
-		q.add("t.status = "+q.arg(st))
+		q.add("t.status = " + q.arg(st))
 		filterClause(&q, f)
 		if cur != nil {
 			// (key, id) strictly after the cursor in the sort's direction.
