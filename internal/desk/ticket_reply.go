@@ -266,3 +266,35 @@ func (d *Desk) Attachment(ctx context.Context, actor Actor, id int64) (Attachmen
 	}
 	return a, r, nil
 }
+
+// ReplyCheck is what the pre-send checks found in a reply's text.
+type ReplyCheck struct {
+	Hits    []GuardHit `json:"hits"`    // to confirm before sending
+	Missing []string   `json:"missing"` // variables left without a value: to fix
+}
+
+// CheckReplyText runs the pre-send checks on a text for a ticket, storing
+// nothing: the reply page asks the agent before sending.
+func (d *Desk) CheckReplyText(ctx context.Context, actor Actor, ticketID int64, body string) (ReplyCheck, error) {
+	c := ReplyCheck{Hits: []GuardHit{}, Missing: UnfilledVariables(body)}
+	if c.Missing == nil {
+		c.Missing = []string{}
+	}
+	err := d.store.Read(ctx, func(tx Tx) error {
+		t, err := tx.TicketByID(ctx, ticketID)
+		if err != nil {
+			return err
+		}
+		channels, err := tx.Channels(ctx)
+		if err != nil {
+			return err
+		}
+		for _, ch := range channels {
+			if ch.ID == t.ChannelID {
+				c.Hits = append(c.Hits, CheckReply(body, ch, channels)...)
+			}
+		}
+		return nil
+	})
+	return c, err
+}

@@ -1,0 +1,72 @@
+// Package request carries who is calling through a request's context, and
+// holds the small helpers every handler uses to read input and write errors.
+package request
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"guichet/internal/desk"
+)
+
+// Identity is the signed-in agent; Session is nil for API-token calls.
+type Identity struct {
+	Agent   desk.Agent
+	Session *desk.Session
+}
+
+type key struct{}
+
+// WithIdentity returns ctx carrying id.
+func WithIdentity(ctx context.Context, id Identity) context.Context {
+	return context.WithValue(ctx, key{}, id)
+}
+
+// IdentityOf returns the caller of r, if authenticated.
+func IdentityOf(r *http.Request) (Identity, bool) {
+	id, ok := r.Context().Value(key{}).(Identity)
+	return id, ok
+}
+
+// Actor is the caller as desk sees it (the zero Actor when anonymous).
+func Actor(r *http.Request) desk.Actor {
+	id, ok := IdentityOf(r)
+	if !ok {
+		return desk.Actor{}
+	}
+	return desk.ActorOf(id.Agent)
+}
+
+// PathID reads a positive integer path value, or returns an EInvalid error.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, desk.Invalid(name, "identifiant invalide : %q", r.PathValue(name))
+	}
+	return id, nil
+}
+
+// Status maps an error to its HTTP status: one place for the whole app.
+func Status(err error) int {
+	switch desk.ErrorCode(err) {
+	case desk.EInvalid:
+		return http.StatusBadRequest
+	case desk.ENotFound:
+		return http.StatusNotFound
+	case desk.EConflict, desk.EConfirm:
+		return http.StatusConflict
+	case desk.EUnauthorized:
+		return http.StatusUnauthorized
+	case desk.EForbidden:
+		return http.StatusForbidden
+	case desk.ETooMany:
+		return http.StatusTooManyRequests
+	case ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// ETooLarge is the code of a request body over its limit.
+const ETooLarge = "too_large"
