@@ -1,0 +1,81 @@
+// Command guichet runs the customer-service desk: `guichet serve` starts it.
+// This file only parses flags and wires packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	_ "time/tzdata" // deadlines are computed in Europe/Paris, wherever we run
+)
+
+const usage = `guichet — le service client des ADV, sur une seule page.
+
+Usage :
+  guichet serve [--demo]   démarre le serveur (SQLite dans ./data par défaut)
+  guichet demo             démarre le serveur avec les données de démonstration
+  guichet migrate          applique les migrations de la base et s'arrête
+  guichet user add         crée un agent (--email, --name, --role adv|admin, --password)
+  guichet user list        liste les agents
+  guichet token add        crée un jeton d'API pour un agent (--email, --name)
+  guichet bench            mesure les performances sur une base générée
+  guichet version
+
+Options communes (et variables d'environnement) :
+  --data DIR       GUICHET_DATA      dossier de la base SQLite et des pièces jointes (./data)
+  --database URL   GUICHET_DATABASE  postgres://… pour PostgreSQL ; SQLite si vide
+Options de serve :
+  --addr HOST:PORT GUICHET_ADDR      adresse d'écoute (127.0.0.1:8080)
+  --demo                             charge les données de démonstration si la base est vide
+  --secure-cookies GUICHET_SECURE_COOKIES=1  cookies « Secure » (derrière HTTPS)
+`
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "guichet :", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, false, stdout, stderr)
+	case "demo":
+		return serve(ctx, rest, true, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "user":
+		return userCommand(ctx, rest, stdout, stderr)
+	case "token":
+		return tokenCommand(ctx, rest, stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "guichet", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("commande inconnue : %q", cmd)
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as guichet when GUICHET_TEST_MAIN is set, so that
+// serve runs as a real process that can be signalled.
+func TestMain(m *testing.M) {
+	if os.Getenv("GUICHET_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func TestServeStartsPrintsAdminAndStopsOnSIGTERM(t *testing.T) {
+	data := t.TempDir()
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1")
+	out, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := bufio.NewScanner(out)
+	var url, password string
+	for lines.Scan() {
+		line := lines.Text()
+		if m := regexp.MustCompile(`mot de passe : (\S+)`).FindStringSubmatch(line); m != nil {
+			password = m[1]
+		}
+		if u, ok := strings.CutPrefix(line, "guichet écoute sur "); ok {
+			url = u
+			break
+		}
+	}
+	if url == "" || len(password) < 12 {
+		t.Fatalf("no URL or password printed (url %q, password %q); stderr: %s", url, password, stderr.String())
+	}
+	res, err := http.Get(url + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "guichet.db")); err != nil {
+		t.Errorf("no database in --data: %v", err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "arrêté") {
+		t.Errorf("no clean stop logged: %s", stderr.String())
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	var out, errs bytes.Buffer
+	must := func(args ...string) string {
+		t.Helper()
+		out.Reset()
+		if err := run(ctx, append(args, "--data", data), &out, &errs); err != nil {
+			t.Fatalf("%v: %v (%s)", args, err, errs.String())
+		}
+		return out.String()
+	}
+	if o := must("migrate"); !strings.Contains(o, "appliquée : 0001_init.sql") {
+		t.Errorf("migrate printed %q", o)
+	}
+	if o := must("migrate"); !strings.Contains(o, "base à jour") {
+		t.Errorf("second migrate printed %q", o)
+	}
+	o := must("user", "add", "--email", "Lea@Example.fr", "--name", "Léa Martin")
+	if !strings.Contains(o, "agent créé : lea@example.fr") || !strings.Contains(o, "mot de passe : ") {
+		t.Errorf("user add printed %q", o)
+	}
+	if o := must("user", "list"); !strings.Contains(o, "Léa Martin") {
+		t.Errorf("user list printed %q", o)
+	}
+	o = must("token", "add", "--email", "lea@example.fr", "--name", "bouton PrestaShop")
+	if !regexp.MustCompile(`\ngch_[A-Za-z0-9_-]{43}\n`).MatchString(o) {
+		t.Errorf("token add printed %q", o)
+	}
+	for _, bad := range [][]string{
+		{"user", "add", "--email", "pas-un-email", "--name", "X"},
+		{"user", "add", "--email", "lea@example.fr", "--name", "Doublon"},
+		{"user", "add", "--email", "x@example.fr", "--name", "X", "--role", "chef"},
+		{"token", "add", "--email", "nobody@example.fr", "--name", "x"},
+		{"nope"},
+	} {
+		if err := run(ctx, append(bad, "--data", data), &out, &errs); err == nil {
+			t.Errorf("%v succeeded; want an error", bad)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"guichet/internal/web"
+	"guichet/internal/web/live"
+)
+
+// adminEmail is the first admin's sign-in, created on first start.
+const adminEmail = "admin@guichet.local"
+
+func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.Writer) error {
+	fs, c := newFlags("serve", stderr)
+	addr := fs.String("addr", env("GUICHET_ADDR", "127.0.0.1:8080"), "adresse d'écoute")
+	fs.BoolVar(&demoData, "demo", demoData, "charger les données de démonstration si la base est vide")
+	secure := fs.Bool("secure-cookies", env("GUICHET_SECURE_COOKIES", "") == "1", "cookies Secure (HTTPS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	hub := live.New()
+	s, d, blobs, err := c.openDesk(ctx, hub)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(stdout, "guichet %s — base %s\n", version, c.describe())
+
+	password, err := d.EnsureAdmin(ctx, adminEmail)
+	if err != nil {
+		return err
+	}
+	if password != "" {
+		fmt.Fprintf(stdout, "Premier démarrage : compte administrateur créé.\n  email : %s\n  mot de passe : %s\n  (affiché une seule fois : notez-le)\n", adminEmail, password)
+	}
+	if demoData {
+		if err := loadDemo(ctx, s, blobs, stdout); err != nil {
+			return err
+		}
+	}
+
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure)})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("arrêt demandé : fin des requêtes en cours")
+	hub.Close() // open event streams end, so that Shutdown need not wait for them
+	shutdownCtx, done := context.WithTimeout(context.Background(), 30*time.Second)
+	defer done()
+	err = srv.Shutdown(shutdownCtx)
+	cancel()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("arrêt : %w", err)
+	}
+	log.Info("arrêté")
+	return nil
+}
