@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"guichet/internal/store"
 	"guichet/internal/web"
 	"guichet/internal/web/live"
 )
@@ -64,6 +65,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go compactCounters(base, s, log)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {
@@ -82,4 +84,21 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	}
 	log.Info("arrêté")
 	return nil
+}
+
+// compactCounters folds the ticket counters' delta rows every minute until
+// ctx ends (a no-op on SQLite).
+func compactCounters(ctx context.Context, s *store.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := s.Compact(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("compacting counters", "err", err)
+			}
+		}
+	}
 }

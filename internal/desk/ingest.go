@@ -2,8 +2,10 @@ package desk
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,6 +74,12 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 		}
 		valid = append(valid, p)
 	}
+	// Take tickets in one global order, so that concurrent batches (several
+	// processes on PostgreSQL) queue on their locks instead of deadlocking.
+	// Stable: a ticket's messages keep their order.
+	slices.SortStableFunc(valid, func(a, b preparedIncoming) int {
+		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.OrderRef, b.OrderRef))
+	})
 	var changes []Change
 	err := d.store.Write(ctx, func(tx Tx) error {
 		res.Stored, res.Duplicates, res.Opened, changes = 0, 0, 0, changes[:0]

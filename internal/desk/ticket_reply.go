@@ -69,6 +69,7 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 	var m Message
 	var events []Event
 	err = d.store.Write(ctx, func(tx Tx) error {
+		events = nil // fn may run again after a deadlock
 		rc, err := d.replyContext(ctx, tx, in, body)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,6 +25,11 @@ type dialect interface {
 	// `below`, highest first.
 	searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, error)
 	mapError(err error) error
+	// retryable reports whether the transaction failed only because of
+	// concurrent ones, and may be run again.
+	retryable(err error) bool
+	// compact folds the counters' delta rows, where there are any.
+	compact(ctx context.Context, db *sql.DB) error
 }
 
 // A search entry's id packs the ticket and the message: ticket<<20 | seq,
@@ -70,7 +76,25 @@ func (sqlite) mapError(err error) error {
 	return err
 }
 
+func (sqlite) retryable(err error) bool { return false } // one writer: no deadlocks
+
+// SQLite's counters are updated in place (one writer): nothing to fold.
+func (sqlite) compact(context.Context, *sql.DB) error { return nil }
+
 type postgres struct{}
+
+func (postgres) compact(ctx context.Context, db *sql.DB) error {
+	// Rows appended meanwhile are not in the DELETE's snapshot: they stay.
+	_, err := db.ExecContext(ctx, `WITH gone AS (DELETE FROM ticket_counts RETURNING status, assignee_id, channel_id, n)
+		INSERT INTO ticket_counts (status, assignee_id, channel_id, n)
+		SELECT status, assignee_id, channel_id, sum(n) FROM gone GROUP BY status, assignee_id, channel_id HAVING sum(n) <> 0`)
+	return err
+}
+
+func (postgres) retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
 
 func (postgres) name() string { return "postgres" }
 

@@ -205,7 +205,19 @@ func TestInboxMatchesBruteForce(t *testing.T) {
 				t.Fatalf("case %d %+v:\n got %v\nwant %v", i, f, got, want)
 			}
 		}
-		// Counters kept by triggers agree with the tickets.
+		// Counters kept by triggers agree with the tickets, before and after
+		// their deltas are folded.
+		checkCounts(t, ds)
+		if err := s.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkCounts(t, ds)
+	})
+}
+
+func checkCounts(t *testing.T, ds *dataset) {
+	t.Helper()
+	{
 		for _, agent := range append([]int64{0}, ds.agents...) {
 			c, err := ds.d.Counts(ctx, ds.admin, agent)
 			if err != nil {
@@ -221,7 +233,7 @@ func TestInboxMatchesBruteForce(t *testing.T) {
 				t.Errorf("agent %d: overdue %d; want %d", agent, c.Overdue, want)
 			}
 		}
-	})
+	}
 }
 
 func TestSearch(t *testing.T) {

@@ -104,6 +104,12 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
+// Compact folds the ticket counters' delta rows (PostgreSQL); serve runs it
+// every minute. Counts are right whether or not it has run.
+func (s *Store) Compact(ctx context.Context) error {
+	return s.dialect.compact(ctx, s.wdb)
+}
+
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.PingContext(ctx) }
 
@@ -126,8 +132,18 @@ func (s *Store) Write(ctx context.Context, fn func(desk.Tx) error) error {
 			return ctx.Err()
 		}
 	}
-	return s.run(ctx, s.wdb, false, fn)
+	for attempt := 1; ; attempt++ {
+		err := s.run(ctx, s.wdb, false, fn)
+		if attempt == maxAttempts || !s.dialect.retryable(err) {
+			return err
+		}
+	}
 }
+
+// maxAttempts bounds the re-runs of a write transaction that PostgreSQL
+// aborted to break a deadlock (two processes locking the same tickets or
+// counters in opposite orders): fn must not keep state between runs.
+const maxAttempts = 4
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk.Tx) error) error {
 	opts := &sql.TxOptions{ReadOnly: readOnly}
