@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -114,4 +117,87 @@ func TestUserAndTokenCommands(t *testing.T) {
 			t.Errorf("%v succeeded; want an error", bad)
 		}
 	}
+}
+
+// The README's run command with --demo: the demo data shows up through the API.
+func TestDemoDataShowsThroughTheAPI(t *testing.T) {
+	data := t.TempDir()
+	url, stop := startServe(t, "demo", "--data", data)
+	defer stop()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"token", "add", "--email", "lea.martin@example.com", "--name", "test", "--data", data}, &out, &errs); err != nil {
+		t.Fatalf("token for the demo's ADV: %v", err)
+	}
+	token := regexp.MustCompile(`gch_\S+`).FindString(out.String())
+	get := func(path string, v any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, res, err)
+		}
+		defer res.Body.Close()
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var counts struct {
+		ByStatus map[string]int `json:"by_status"`
+	}
+	get("/api/v1/counts", &counts)
+	total := 0
+	for _, st := range []string{"waiting_admin", "waiting_customer", "closed"} {
+		if counts.ByStatus[st] == 0 {
+			t.Errorf("no %s tickets in the demo: %v", st, counts.ByStatus)
+		}
+		total += counts.ByStatus[st]
+	}
+	if total < 200 {
+		t.Errorf("demo has %d tickets; want a few hundred", total)
+	}
+	var page struct {
+		Tickets []struct {
+			ID int64 `json:"id"`
+		} `json:"tickets"`
+	}
+	get("/api/v1/tickets?status=open&limit=5", &page)
+	if len(page.Tickets) != 5 {
+		t.Fatalf("inbox page: %+v", page)
+	}
+	var view struct {
+		Messages []json.RawMessage `json:"messages"`
+		Events   []json.RawMessage `json:"events"`
+	}
+	get(fmt.Sprintf("/api/v1/tickets/%d", page.Tickets[0].ID), &view)
+	if len(view.Messages) == 0 || len(view.Events) == 0 {
+		t.Errorf("demo ticket without messages or history: %d, %d", len(view.Messages), len(view.Events))
+	}
+}
+
+// startServe runs guichet with args in a process of its own and returns its
+// URL and a function that stops it with SIGTERM.
+func startServe(t *testing.T, args ...string) (string, func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append(args, "--addr", "127.0.0.1:0")...)
+	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1")
+	out, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "guichet écoute sur "); ok {
+			go io.Copy(io.Discard, out)
+			return u, func() {
+				cmd.Process.Signal(syscall.SIGTERM)
+				cmd.Wait()
+			}
+		}
+	}
+	cmd.Process.Kill()
+	t.Fatalf("guichet %v did not start: %s", args, stderr.String())
+	return "", nil
 }

@@ -44,7 +44,8 @@ type IncomingFile struct {
 type IngestResult struct {
 	Stored     int         `json:"stored"`
 	Duplicates int         `json:"duplicates"`
-	Opened     int         `json:"opened"` // tickets created
+	Opened     int         `json:"opened"`  // tickets created
+	Tickets    []int64     `json:"tickets"` // the tickets that got a message, each once
 	Rejected   []Rejection `json:"rejected,omitempty"`
 }
 
@@ -78,11 +79,13 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 	// processes on PostgreSQL) queue on their locks instead of deadlocking.
 	// Stable: a ticket's messages keep their order.
 	slices.SortStableFunc(valid, func(a, b preparedIncoming) int {
-		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.OrderRef, b.OrderRef))
+		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.OrderRef, b.OrderRef),
+			cmp.Compare(a.ThreadExternalID, b.ThreadExternalID))
 	})
 	var changes []Change
 	err := d.store.Write(ctx, func(tx Tx) error {
-		res.Stored, res.Duplicates, res.Opened, changes = 0, 0, 0, changes[:0]
+		res.Stored, res.Duplicates, res.Opened, res.Tickets, changes = 0, 0, 0, nil, changes[:0]
+		touched := map[int64]bool{}
 		b := ingestBatch{d: d, tx: tx, channels: map[int64]Channel{}, tickets: map[orderKey]*Ticket{}, threads: map[threadKey]Thread{}}
 		for i := range valid {
 			stored, opened, err := b.add(ctx, &valid[i])
@@ -94,6 +97,10 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 				changes = append(changes, Change{TicketID: valid[i].ticketID, Kind: EventCreated})
 			}
 			if stored {
+				if id := valid[i].ticketID; !touched[id] {
+					touched[id] = true
+					res.Tickets = append(res.Tickets, id)
+				}
 				res.Stored++
 				changes = append(changes, Change{TicketID: valid[i].ticketID, Kind: EventMessageIn})
 			} else {
@@ -312,9 +319,18 @@ func (b *ingestBatch) ticket(ctx context.Context, ch Channel, in *preparedIncomi
 			return nil, false, err
 		}
 	} else if in.ThreadExternalID != "" {
-		key.orderRef = "\x00" + in.ThreadExternalID
+		// No order (an unknown email sender): the conversation is the ticket.
+		key.orderRef = "\x00" + string(in.ThreadKind) + "\x00" + in.ThreadExternalID
 		if t, ok := b.tickets[key]; ok {
 			return t, false, nil
+		}
+		t, err := b.tx.TicketByThread(ctx, ch.ID, in.ThreadKind, in.ThreadExternalID)
+		if err == nil {
+			b.keep(key, &t)
+			return &t, false, nil
+		}
+		if !IsNotFound(err) {
+			return nil, false, err
 		}
 	}
 	t := Ticket{

@@ -33,6 +33,9 @@ type Tx interface {
 
 	Threads(ctx context.Context, ticketID int64) ([]Thread, error)
 	ThreadByKind(ctx context.Context, ticketID int64, kind ThreadKind, externalID string) (Thread, error)
+	// TicketByThread finds the ticket holding a channel's conversation, for
+	// messages without an order.
+	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
 	InsertThread(ctx context.Context, th *Thread) error
 
 	// InsertMessage stores m and sets its ID. A message whose SourceID the

@@ -164,9 +164,16 @@ func (d *Desk) replyContext(ctx context.Context, tx Tx, in ReplyInput, body stri
 			return rc, Invalid("thread_id", "fil de discussion inconnu sur ce ticket")
 		}
 	} else {
-		rc.thread, err = tx.ThreadByKind(ctx, rc.ticket.ID, in.ThreadKind, "")
-		if err != nil && !IsNotFound(err) {
+		// The latest conversation of that kind: a reply must go where the
+		// channel can deliver it, not into a new thread of our own.
+		threads, err := tx.Threads(ctx, rc.ticket.ID)
+		if err != nil {
 			return rc, err
+		}
+		for _, th := range threads {
+			if th.Kind == in.ThreadKind {
+				rc.thread = th
+			}
 		}
 	}
 	if rc.thread.Kind == ThreadEmail || (rc.thread.ID == 0 && in.ThreadKind == ThreadEmail) {

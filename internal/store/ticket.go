@@ -119,6 +119,12 @@ func (t *tx) IndexTicket(ctx context.Context, id int64) error {
 	return t.s.dialect.indexDoc(ctx, t, docID(id, 0), text)
 }
 
+func (t *tx) TicketByThread(ctx context.Context, channelID int64, kind desk.ThreadKind, externalID string) (desk.Ticket, error) {
+	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM threads th JOIN tickets t ON t.id = th.ticket_id
+		WHERE th.external_id = $1 AND th.kind = $2 AND t.channel_id = $3 ORDER BY t.id LIMIT 1`+t.forUpdate(), externalID, kind, channelID))
+	return tk, notFound(err, "ticket")
+}
+
 func (t *tx) NextUnanswered(ctx context.Context, agentID, exclude int64) (desk.Ticket, error) {
 	if agentID != 0 {
 		tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t

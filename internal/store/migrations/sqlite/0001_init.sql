@@ -126,6 +126,7 @@ CREATE TABLE threads (
 	created_at  INTEGER NOT NULL,
 	UNIQUE (ticket_id, kind, external_id)
 );
+CREATE INDEX threads_external ON threads (external_id) WHERE external_id <> '';
 
 CREATE TABLE templates (
 	id          INTEGER PRIMARY KEY,
