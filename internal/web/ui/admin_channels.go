@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"guichet/internal/desk"
+)
+
+// adminChannels lists, creates and edits channels: kind, name, responsible
+// ADV, deadline policy, order link, the guard's names and contact setting.
+type adminChannels struct {
+	desk  *desk.Desk
+	views *views
+}
+
+type channelsData struct {
+	page
+	Channels []desk.Channel
+	Names    map[int64]string
+}
+
+type channelData struct {
+	page
+	Form   desk.Channel
+	Guard  string // GuardNames, one a line
+	Agents []desk.Agent
+	Kinds  []desk.ChannelKind
+	Errors map[string]string
+}
+
+func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) error {
+	channels, err := h.desk.Channels(r.Context())
+	if err != nil {
+		return err
+	}
+	agents, err := h.desk.Agents(r.Context())
+	if err != nil {
+		return err
+	}
+	d := channelsData{page: h.views.base(s, translator(s.lang()).T("admin.channels"), "admin"), Channels: channels, Names: agentNames(agents)}
+	d.Notice = noticeOf(r, s)
+	h.views.render(w, r, http.StatusOK, s.lang(), "admin_channels", d)
+	return nil
+}
+
+func (h *adminChannels) edit(w http.ResponseWriter, r *http.Request, s session) error {
+	id, err := adminID(r)
+	if err != nil {
+		return err
+	}
+	form := desk.Channel{Kind: desk.ChannelPrestaShop, DeadlinePolicy: "48h business", Active: true}
+	if id != 0 {
+		channels, err := h.desk.Channels(r.Context())
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, c := range channels {
+			if c.ID == id {
+				form, found = c, true
+			}
+		}
+		if !found {
+			return desk.NotFound("canal")
+		}
+	}
+	return h.render(w, r, s, http.StatusOK, form, map[string]string{})
+}
+
+func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string) error {
+	agents, err := h.desk.Agents(r.Context())
+	if err != nil {
+		return err
+	}
+	title := translator(s.lang()).T("admin.channel_new")
+	if form.ID != 0 {
+		title = form.Name
+	}
+	d := channelData{page: h.views.base(s, title, "admin"), Form: form, Guard: strings.Join(form.GuardNames, "\n"),
+		Agents: agents, Kinds: desk.ChannelKinds, Errors: errs}
+	h.views.render(w, r, status, s.lang(), "admin_channel", d)
+	return nil
+}
+
+func (h *adminChannels) save(w http.ResponseWriter, r *http.Request, s session) error {
+	id, err := adminID(r)
+	if err != nil {
+		return err
+	}
+	responsible, _ := strconv.ParseInt(r.PostFormValue("responsible_id"), 10, 64)
+	c := desk.Channel{ID: id, Kind: desk.ChannelKind(r.PostFormValue("kind")), Name: r.PostFormValue("name"),
+		ResponsibleID: responsible, DeadlinePolicy: r.PostFormValue("deadline_policy"), OrderURL: r.PostFormValue("order_url"),
+		GuardNames: splitLines(r.PostFormValue("guard_names")), ForbidContact: r.PostFormValue("forbid_contact") == "1",
+		Active: r.PostFormValue("active") == "1"}
+	if _, err := h.desk.SaveChannel(r.Context(), s.actor(), c); err != nil {
+		if desk.ErrorCode(err) != desk.EInvalid {
+			return err
+		}
+		return h.render(w, r, s, http.StatusBadRequest, c, map[string]string{desk.ErrorField(err): desk.ErrorMessage(err)})
+	}
+	redirect(w, r, "/admin/channels?ok=saved")
+	return nil
+}
+
+// splitLines reads a list typed one a line (commas accepted too).
+func splitLines(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

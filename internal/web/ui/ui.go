@@ -1,0 +1,79 @@
+// Package ui serves the agents' web pages: sign-in, the inbox, the ticket
+// page, the admin pages, and the live event stream that keeps them fresh.
+// Pages are rendered on the server from html/template files parsed once at
+// start; a little JavaScript (embedded, no build step) adds shortcuts, live
+// updates and confirm dialogs.
+package ui
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"guichet/internal/desk"
+	"guichet/internal/web/live"
+)
+
+// Deps is what the pages need.
+type Deps struct {
+	Desk          *desk.Desk
+	Hub           *live.Hub
+	Log           *slog.Logger
+	SecureCookies bool // send the session cookie over HTTPS only
+	// LoginLimit bounds failed sign-ins per IP and per email (default: 5 in 15 minutes).
+	LoginLimit *Limiter
+}
+
+// Register adds every page route to mux. All routes are in this one function.
+func Register(mux *http.ServeMux, d Deps) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.LoginLimit == nil {
+		d.LoginLimit = NewLimiter(5, 15*time.Minute)
+	}
+	v := newViews(d.Log)
+	dk := d.Desk
+	page := v.signedIn
+	admin := v.adminOnly
+
+	mux.Handle("GET /assets/{hash}/{name}", v.assets)
+	mux.Handle("GET /login", v.anonymous(&loginPage{views: v}))
+	mux.Handle("POST /login", v.anonymous(&signIn{desk: dk, views: v, limit: d.LoginLimit, secure: d.SecureCookies, log: d.Log}))
+	mux.Handle("POST /logout", v.anonymous(&signOut{desk: dk, secure: d.SecureCookies}))
+
+	mux.Handle("GET /{$}", page((&inboxPage{desk: dk, views: v}).serve))
+	mux.Handle("GET /inbox/live", page((&inboxPage{desk: dk, views: v, fragment: true}).serve))
+	mux.Handle("GET /search", page((&searchBox{desk: dk}).serve))
+	mux.Handle("GET /next", page((&nextTicket{desk: dk, views: v}).serve))
+	mux.Handle("GET /events", page((&eventStream{hub: d.Hub}).serve))
+
+	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v}).serve))
+	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, fragment: true}).serve))
+	mux.Handle("POST /tickets/{id}", page((&updateTicket{desk: dk, views: v}).serve))
+	mux.Handle("POST /tickets/{id}/replies", page((&replyToTicket{desk: dk, views: v}).serve))
+	mux.Handle("POST /tickets/{id}/notes", page((&addNote{desk: dk, views: v}).serve))
+	mux.Handle("POST /tickets/{id}/typing", page((&typingPing{hub: d.Hub}).serve))
+
+	mux.Handle("GET /settings", page((&settingsPage{desk: dk, views: v}).serve))
+	mux.Handle("POST /settings", page((&settingsPage{desk: dk, views: v}).save))
+
+	agents := &adminAgents{desk: dk, views: v}
+	mux.Handle("GET /admin/agents", admin(agents.list))
+	mux.Handle("GET /admin/agents/{id}", admin(agents.edit))
+	mux.Handle("POST /admin/agents/{id}", admin(agents.save))
+	channels := &adminChannels{desk: dk, views: v}
+	mux.Handle("GET /admin/channels", admin(channels.list))
+	mux.Handle("GET /admin/channels/{id}", admin(channels.edit))
+	mux.Handle("POST /admin/channels/{id}", admin(channels.save))
+	templates := &adminTemplates{desk: dk, views: v}
+	mux.Handle("GET /admin/templates", admin(templates.list))
+	mux.Handle("GET /admin/templates/{id}", admin(templates.edit))
+	mux.Handle("POST /admin/templates/{id}", admin(templates.save))
+	mux.Handle("POST /admin/templates/{id}/delete", admin(templates.remove))
+
+	// Anything else: a page that does not exist (or the sign-in page).
+	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
+		return desk.NotFound("page")
+	}))
+}
