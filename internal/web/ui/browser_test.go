@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromiumPath is where Debian's package installs the browser.
@@ -141,9 +145,39 @@ func (tb *tab) waitJS(what, js string) {
 
 func (tb *tab) url() string { return tb.eval(`location.pathname + location.search`) }
 
-// key presses keys on the focused element (or the page).
-func key(keys string, opts ...chromedp.KeyOption) chromedp.Action[chromedp.Void] {
-	return chromedp.KeyEvent(keys, opts...)
+// key presses keys as a keyboard does: one keyDown carrying the text (so that
+// a handler's preventDefault stops the character, as in a real browser) and a
+// keyUp. chromedp.KeyEvent sends a separate char event that a cancelled
+// keydown cannot stop, which no keyboard does.
+func key(keys string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var m int64
+		for _, x := range mods {
+			m |= int64(x)
+		}
+		for _, r := range keys {
+			k, ok := kb.Keys[r]
+			if !ok {
+				return fmt.Errorf("no key for %q", r)
+			}
+			down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: k.Key, Code: k.Code,
+				WindowsVirtualKeyCode: k.Windows, NativeVirtualKeyCode: k.Native, Modifiers: m}
+			if k.Shift {
+				down.Modifiers |= int64(chromedp.ModifierShift)
+			}
+			if k.Print && m&^int64(chromedp.ModifierShift) == 0 {
+				down.Text, down.UnmodifiedText = k.Text, k.Unmodified
+			}
+			up := down
+			up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+			for _, ev := range []input.DispatchKeyEventParams{down, up} {
+				if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 func (tb *tab) signIn(email string) {

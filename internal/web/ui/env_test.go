@@ -202,3 +202,7 @@ func (c *client) do(req *http.Request) (*http.Response, string) {
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
 }
+
+func itoa(n int64) string { return desk.TicketNumber(n) }
+
+var paris, _ = time.LoadLocation("Europe/Paris")

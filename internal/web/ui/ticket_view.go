@@ -270,7 +270,7 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 	}
 	h := historyLine{At: showTime(e.At), ISO: e.At.UTC().Format(time.RFC3339), Kind: string(e.Kind)}
 	change := func(field, old, new string) string {
-		return tr.T("history.changed", who, tr.T(field), orDash(old), orDash(new))
+		return tr.T("history.changed", who, tr.T(field), orDash(old), orDash(new)) // field is a label key
 	}
 	switch e.Kind {
 	case desk.EventCreated:
@@ -280,19 +280,19 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 			h.Text = tr.T("history.created_by", who, e.New)
 		}
 	case desk.EventStatus:
-		h.Text = change("field.status", statusLabel(tr, e.Old), statusLabel(tr, e.New))
+		h.Text = change("hfield.status", statusLabel(tr, e.Old), statusLabel(tr, e.New))
 	case desk.EventPriority:
-		h.Text = change("field.priority", e.Old, e.New)
+		h.Text = change("hfield.priority", e.Old, e.New)
 	case desk.EventAssignee:
-		h.Text = change("field.assignee", agentLabel(tr, e.Old, names), agentLabel(tr, e.New, names))
+		h.Text = change("hfield.assignee", agentLabel(tr, e.Old, names), agentLabel(tr, e.New, names))
 	case desk.EventDeadline:
-		h.Text = change("field.deadline", rfcLabel(e.Old), rfcLabel(e.New))
+		h.Text = change("hfield.deadline", rfcLabel(e.Old), rfcLabel(e.New))
 	case desk.EventProblem:
-		h.Text = change("field.problem", e.Old, e.New)
+		h.Text = change("hfield.problem", e.Old, e.New)
 	case desk.EventRealEmail:
-		h.Text = change("field.real_email", e.Old, e.New)
+		h.Text = change("hfield.real_email", e.Old, e.New)
 	case desk.EventDeliveryDate:
-		h.Text = change("field.delivery_date", dateLabel(e.Old), dateLabel(e.New))
+		h.Text = change("hfield.delivery_date", dateLabel(e.Old), dateLabel(e.New))
 	case desk.EventMessageIn:
 		h.Text = tr.T("history.message_in", who, tr.T("thread."+e.New))
 	case desk.EventMessageOut:
