@@ -143,6 +143,39 @@ func (tb *tab) waitJS(what, js string) {
 	}
 }
 
+func (tb *tab) bool(js string) bool {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		tb.t.Fatalf("eval %s: %v", js, err)
+	}
+	return v
+}
+
+// newTab opens another tab in the same browser context (same agent, same cookies).
+func (tb *tab) newTab(t *testing.T) *tab {
+	ctx, cancel := chromedp.NewContext(tb.ctx)
+	t.Cleanup(cancel)
+	n := &tab{t: t, ctx: ctx, e: tb.e}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// shotAction takes a screenshot in the middle of steps.
+func shotAction(tb *tab, name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		buf, err := chromedp.CaptureScreenshot()(ctx, t)
+		if err == nil {
+			tb.save(name, buf)
+		}
+		return nil
+	})
+}
+
 func (tb *tab) url() string { return tb.eval(`location.pathname + location.search`) }
 
 // key presses keys as a keyboard does: one keyDown carrying the text (so that
@@ -194,11 +227,6 @@ func (tb *tab) signIn(email string) {
 // shot saves a screenshot of the viewport to GUICHET_SCREENSHOTS (or a
 // temporary folder).
 func (tb *tab) shot(name string) string {
-	dir := os.Getenv("GUICHET_SCREENSHOTS")
-	if dir == "" {
-		dir = tb.t.TempDir()
-	}
-	os.MkdirAll(dir, 0o755)
 	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -206,6 +234,15 @@ func (tb *tab) shot(name string) string {
 		tb.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
+	return tb.save(name, buf)
+}
+
+func (tb *tab) save(name string, buf []byte) string {
+	dir := os.Getenv("GUICHET_SCREENSHOTS")
+	if dir == "" {
+		dir = tb.t.TempDir()
+	}
+	os.MkdirAll(dir, 0o755)
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		tb.t.Logf("screenshot %s: %v", name, err)

@@ -277,6 +277,7 @@ var messages = map[string]text{
 	"js.changed_by":    {"Le ticket a changé. Enregistrez ou rechargez la page pour voir la nouvelle version.", "The ticket changed. Save or reload the page to see the new version."},
 	"js.reconnecting":  {"Mises à jour en direct interrompues : reconnexion…", "Live updates interrupted: reconnecting…"},
 	"js.resync":        {"Mises à jour manquées : la page se recharge.", "Missed updates: reloading."},
+	"js.missing_short": {"à compléter : %s", "to fill in: %s"},
 	"js.no_match":      {"Aucune réponse ne correspond.", "No reply matches."},
 	"js.no_agent":      {"Aucun agent ne correspond.", "No agent matches."},
 	"js.enter_status":  {"Entrée → %s", "Enter → %s"},

@@ -59,9 +59,10 @@
     es.addEventListener('typing', dispatch('typing'));
     es.addEventListener('resync', () => { g.banner(g.t('resync')); location.reload(); });
     es.onopen = () => {
+      document.body.dataset.live = 'on'; // tests and styles can tell the stream is up
       if (broken) { broken = false; g.banner(''); (listeners.reconnect || []).forEach((fn) => fn()); }
     };
-    es.onerror = () => { broken = true; g.banner(g.t('reconnecting')); };
+    es.onerror = () => { broken = true; document.body.dataset.live = 'off'; g.banner(g.t('reconnecting')); };
     window.addEventListener('pagehide', () => es.close());
   }
 

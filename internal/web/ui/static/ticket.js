@@ -159,6 +159,12 @@
       prev.className = 'prev';
       prev.textContent = x.text;
       li.append(name, prev);
+      if (x.missing && x.missing.length) {
+        const warn = document.createElement('span');
+        warn.className = 'warn';
+        warn.textContent = g.t('missing_short', x.missing.map((v) => '{' + v + '}').join(', '));
+        li.append(warn);
+      }
       li.addEventListener('click', () => { picker.close(); insertTemplate(x, 'waiting_customer'); });
       pickerList.append(li);
       if (i === pickerActive) { li.scrollIntoView({ block: 'nearest' }); pickerFilter.setAttribute('aria-activedescendant', li.id); }
@@ -354,6 +360,9 @@
       g.banner('');
       flash(g.t('sent'));
       await refresh();
+      // Nothing left to type: leave the box so that n, t, r work at once.
+      const tab = document.querySelector('#threads [role=tab][aria-selected=true]');
+      if (tab) tab.focus(); else body.blur();
       return;
     }
     let e = {};
