@@ -76,7 +76,8 @@ func readReply(w http.ResponseWriter, r *http.Request, ticketID int64) (desk.Rep
 	in := desk.ReplyInput{TicketID: ticketID}
 	if r.MultipartForm == nil { // the CSRF check parsed it already unless the token came as a header
 		r.Body = http.MaxBytesReader(w, r.Body, maxReplyForm)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
+		// A form without files may come urlencoded: ParseForm has read it then.
+		if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 			return in, nil, desk.Invalid("attachments", "formulaire illisible ou trop volumineux (64 Mo au plus)")
 		}
 	}
