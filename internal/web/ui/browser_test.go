@@ -165,6 +165,14 @@ func (tb *tab) newTab(t *testing.T) *tab {
 	return n
 }
 
+// loaded runs trigger (a click, a key) and waits for the page it loads.
+func loaded(trigger chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, trigger)(ctx, t)
+		return err
+	})
+}
+
 // shotAction takes a screenshot in the middle of steps.
 func shotAction(tb *tab, name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

@@ -77,7 +77,7 @@ func TestBrowserShortcutPathToASentTemplatedReply(t *testing.T) {
 		t.Logf("action %d: %s", actions, what)
 		lea.run(what, steps...)
 	}
-	act("n: next unanswered ticket", key("n"), chromedp.WaitVisible(css("#reply-body")))
+	act("n: next unanswered ticket", loaded(key("n")), chromedp.WaitVisible(css("#reply-body")))
 	if got := lea.url(); got != "/tickets/"+next.Number {
 		t.Fatalf("n opened %s; want /tickets/%s", got, next.Number)
 	}
@@ -98,7 +98,7 @@ func TestBrowserShortcutPathToASentTemplatedReply(t *testing.T) {
 		t.Errorf("after the path: message %+v, status %s", m, v.Ticket.Status)
 	}
 	// n again goes on to the next one, skipping this ticket (now waiting for the customer).
-	lea.run("n again", key("n"), chromedp.WaitVisible(css("#reply-body")))
+	lea.run("n again", loaded(key("n")), chromedp.WaitVisible(css("#reply-body")))
 	if got := lea.url(); got == "/tickets/"+next.Number {
 		t.Errorf("n stayed on the answered ticket")
 	}

@@ -35,7 +35,7 @@ func TestBrowserSearchJumpsToTheTicket(t *testing.T) {
 	lea.run("search a ticket number", key("/"), chromedp.SendKeys(css("#search-q"), "#"+ts.fnac.Number+enter),
 		chromedp.WaitVisible(css(".ticket-page[data-ticket=\""+ts.fnac.Number+"\"]")))
 	// Other text lists what matches.
-	lea.run("search words", key("/"), chromedp.SendKeys(css("#search-q"), "perceuse"+enter), chromedp.WaitVisible(css("#tickets")))
+	lea.run("search words", key("/"), loaded(chromedp.SendKeys(css("#search-q"), "perceuse"+enter)), chromedp.WaitVisible(css("#tickets")))
 	if got := lea.text("#tickets tbody"); !strings.Contains(got, "KA-260311-0042") || strings.Contains(got, "FN-88812") {
 		t.Errorf("search results:\n%s", got)
 	}
@@ -47,7 +47,7 @@ func TestBrowserSearchJumpsToTheTicket(t *testing.T) {
 	if first == second {
 		t.Fatalf("j did not move the selection (%s)", first)
 	}
-	lea.run("open with Enter", key(enter), chromedp.WaitVisible(css(".ticket-page")))
+	lea.run("open with Enter", loaded(key(enter)), chromedp.WaitVisible(css(".ticket-page")))
 	if got := lea.url(); got != "/tickets/"+second {
 		t.Errorf("Enter opened %s; want /tickets/%s", got, second)
 	}
@@ -73,7 +73,7 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 	if got := lea.text("#p-assignee-list"); !strings.Contains(got, "Marc Durand") || strings.Contains(got, "Léa") {
 		t.Errorf("type-ahead for « mar » lists %q", got)
 	}
-	lea.run("Enter on the responsible", key(enter), chromedp.WaitVisible(css(".notice")))
+	lea.run("Enter on the responsible", loaded(key(enter)), chromedp.WaitVisible(css(".notice")))
 	history := lea.text("#history")
 	for _, want := range []string{
 		"Léa Martin a changé le statut : Attente Admin → Attente Client",
@@ -86,7 +86,7 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 	}
 
 	// The deadline, with the date-time field.
-	lea.run("deadline", chromedp.SetValue(css("#p-deadline"), "2026-12-01T10:30"), chromedp.Click(css("#params-save")),
+	lea.run("deadline", chromedp.SetValue(css("#p-deadline"), "2026-12-01T10:30"), loaded(chromedp.Click(css("#params-save"))),
 		chromedp.WaitVisible(css(".notice")))
 	if h := lea.text("#history"); !strings.Contains(h, "Léa Martin a changé la deadline : ") || !strings.Contains(h, "→ 01/12/2026 10:30") {
 		t.Errorf("history lacks the deadline change:\n%s", h)
@@ -97,7 +97,7 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 		chromedp.SendKeys(css("#p-problem"), "Colis non reçu après 10 jours"),
 		chromedp.SendKeys(css("#p-email"), "jean.dupont@example.fr"),
 		chromedp.SetValue(css("#p-delivery"), "2026-11-20"),
-		chromedp.Click(css("#params .actions button")),
+		loaded(chromedp.Click(css("#params .actions button"))),
 		chromedp.WaitVisible(css(".notice")),
 	)
 	h := lea.text("#history")
@@ -116,7 +116,7 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 	}
 	// Saving again without changes writes no history.
 	n := len(v.Events)
-	lea.run("save unchanged", chromedp.Click(css("#params-save")), chromedp.WaitVisible(css(".notice")))
+	lea.run("save unchanged", loaded(chromedp.Click(css("#params-save"))), chromedp.WaitVisible(css(".notice")))
 	if got := len(e.view(ts.kauf.ID).Events); got != n {
 		t.Errorf("saving an unchanged form added %d events", got-n)
 	}
