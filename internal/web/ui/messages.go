@@ -191,6 +191,8 @@ var messages = map[string]text{
 	"note.added":             {"Note ajoutée.", "Note added."},
 
 	// Help overlay
+	"key.enter":       {"Entrée", "Enter"},
+	"key.escape":      {"Échap", "Esc"},
 	"help.title":      {"Raccourcis clavier", "Keyboard shortcuts"},
 	"help.everywhere": {"Partout", "Everywhere"},
 	"help.search":     {"Rechercher (n° de ticket ou de commande : ouvre le ticket)", "Search (a ticket or order number opens the ticket)"},
@@ -278,6 +280,7 @@ var messages = map[string]text{
 	"js.reconnecting":  {"Mises à jour en direct interrompues : reconnexion…", "Live updates interrupted: reconnecting…"},
 	"js.resync":        {"Mises à jour manquées : la page se recharge.", "Missed updates: reloading."},
 	"js.missing_short": {"à compléter : %s", "to fill in: %s"},
+	"js.remove_file":   {"Retirer ce fichier", "Remove this file"},
 	"js.no_match":      {"Aucune réponse ne correspond.", "No reply matches."},
 	"js.no_agent":      {"Aucun agent ne correspond.", "No agent matches."},
 	"js.enter_status":  {"Entrée → %s", "Enter → %s"},

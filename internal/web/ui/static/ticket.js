@@ -257,7 +257,8 @@
     remove.type = 'button';
     remove.className = 'remove-file';
     remove.textContent = '×';
-    remove.setAttribute('aria-label', '−');
+    remove.setAttribute('aria-label', g.t('remove_file'));
+    remove.title = g.t('remove_file');
     remove.addEventListener('click', () => row.remove());
     plus.replaceWith(remove);
     const rows = document.querySelectorAll('[data-att-row]');
