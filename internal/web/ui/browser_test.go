@@ -101,7 +101,7 @@ func (e *env) tab(t *testing.T, b context.Context) *tab {
 // run runs steps with a time limit, failing the test with what was tried.
 func (tb *tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		tb.shot("failure-" + strings.ReplaceAll(what, " ", "-"))
@@ -111,7 +111,7 @@ func (tb *tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 
 func (tb *tab) text(sel string) string {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
@@ -123,7 +123,7 @@ func (tb *tab) text(sel string) string {
 
 func (tb *tab) eval(js string) string {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
 	if err != nil {
@@ -135,7 +135,7 @@ func (tb *tab) eval(js string) string {
 // waitJS waits until the expression is true.
 func (tb *tab) waitJS(what, js string) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		tb.shot("failure-" + strings.ReplaceAll(what, " ", "-"))
@@ -145,7 +145,7 @@ func (tb *tab) waitJS(what, js string) {
 
 func (tb *tab) bool(js string) bool {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 	if err != nil {
@@ -235,7 +235,7 @@ func (tb *tab) signIn(email string) {
 // shot saves a screenshot of the viewport to GUICHET_SCREENSHOTS (or a
 // temporary folder).
 func (tb *tab) shot(name string) string {
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {

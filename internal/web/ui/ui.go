@@ -2,7 +2,15 @@
 // page, the admin pages, and the live event stream that keeps them fresh.
 // Pages are rendered on the server from html/template files parsed once at
 // start; a little JavaScript (embedded, no build step) adds shortcuts, live
-// updates and confirm dialogs.
+// updates and confirm dialogs. Labels are in messages.go (French, English).
+//
+// Keyboard (the help overlay, « ? », lists them): / search (a ticket or order
+// number opens the ticket), n next unanswered ticket, g i inbox; in the inbox
+// j/k and Enter; on a ticket r reply, t default replies (type to filter;
+// Enter inserts and sets « Attente Client », Shift+Enter « Fermé »,
+// Alt+Enter no status), 1/2/3 (Alt+1/2/3 from the reply box) the status,
+// Ctrl+Enter send, e responsible, [ ] threads. From the inbox to a sent
+// default reply on the next unanswered ticket: n, t+Enter, Ctrl+Enter.
 package ui
 
 import (
