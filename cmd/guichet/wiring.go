@@ -15,11 +15,14 @@ import (
 	"guichet/internal/desk"
 	"guichet/internal/store"
 	"guichet/internal/web/live"
+	"guichet/internal/web/ui"
 )
 
-// uiRoutes registers the agents' pages. (Wired once the ui package lands.)
+// uiRoutes registers the agents' pages.
 func uiRoutes(d *desk.Desk, hub *live.Hub, log *slog.Logger, secure bool) func(*http.ServeMux) {
-	return nil
+	return func(mux *http.ServeMux) {
+		ui.Register(mux, ui.Deps{Desk: d, Hub: hub, Log: log, SecureCookies: secure})
+	}
 }
 
 // loadDemo fills an empty database with the demo data and prints its logins;

@@ -45,7 +45,6 @@ type TicketFilter struct {
 type TicketRow struct {
 	Ticket
 	CustomerName string `json:"customer_name,omitempty"`
-	LastMessage  string `json:"last_message,omitempty"` // a short excerpt
 }
 
 // TicketPage is one page of the inbox; Next is "" on the last page.

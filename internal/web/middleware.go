@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -56,15 +57,18 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			return
 		}
 		token := r.Header.Get(request.CSRFHeader)
+		var err error
 		if token == "" {
-			token = formToken(w, r)
+			token, err = formToken(w, r)
 		}
-		if subtle.ConstantTimeCompare([]byte(token), []byte(id.Session.CSRF)) != 1 {
-			err := desk.Errorf(desk.EForbidden, "jeton CSRF absent ou invalide : rechargez la page")
+		if err == nil && subtle.ConstantTimeCompare([]byte(token), []byte(id.Session.CSRF)) != 1 {
+			err = desk.Errorf(desk.EForbidden, "jeton CSRF absent ou invalide : rechargez la page")
+		}
+		if err != nil {
 			if strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json") {
 				request.WriteJSONError(w, r, s.log, err)
 			} else {
-				http.Error(w, desk.ErrorMessage(err), http.StatusForbidden)
+				http.Error(w, desk.ErrorMessage(err), request.Status(err))
 			}
 			return
 		}
@@ -75,18 +79,25 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 // MaxForm bounds a form post, attachments included.
 const MaxForm = 64 << 20
 
-func formToken(w http.ResponseWriter, r *http.Request) string {
+// formToken reads the token from a form body. A body over MaxForm is the
+// caller's mistake, said as such (not as a missing token).
+func formToken(w http.ResponseWriter, r *http.Request) (string, error) {
 	ct := r.Header.Get("Content-Type")
 	if !strings.HasPrefix(ct, "application/x-www-form-urlencoded") && !strings.HasPrefix(ct, "multipart/form-data") {
-		return ""
+		return "", nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxForm)
+	var err error
 	if strings.HasPrefix(ct, "multipart/") {
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return ""
-		}
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
 	}
-	return r.PostFormValue(request.CSRFField)
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return "", &desk.Error{Code: request.ETooLarge, Message: "envoi trop volumineux (64 Mo au plus, pièces jointes comprises)"}
+	}
+	return r.PostFormValue(request.CSRFField), nil
 }
 
 func safeMethod(m string) bool {

@@ -344,3 +344,22 @@ func TestListPagesThroughTheInbox(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+func TestOversizeFormIsTooLargeNotCSRF(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, _, token, err := e.d.SignIn(ctx, "lea@example.fr", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "csrf=x&body=" + strings.Repeat("a", web.MaxForm)
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/tickets/1/notes", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", "guichet_session="+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversize form: %d; want 413", res.StatusCode)
+	}
+}
