@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,8 +21,8 @@ import (
 // the shape of constraint errors. Everything else is shared SQL.
 type dialect interface {
 	name() string
-	// indexDoc (re)writes the search entry docID with text.
-	indexDoc(ctx context.Context, t *tx, docID int64, text string) error
+	// writeDocs (re)writes search entries; their ids are unique.
+	writeDocs(ctx context.Context, t *tx, docs []searchDoc) error
 	// searchDocs returns the ids of entries matching words below the id
 	// `below`, highest first.
 	searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, error)
@@ -43,18 +45,97 @@ func docTicket(doc int64) int64           { return doc >> docShift }
 // maxSeq bounds the messages of one ticket (about a million).
 const maxSeq = 1<<docShift - 1
 
+// searchDoc is a search entry to write: its id and text, and whether an
+// entry of that id may exist already (to be replaced).
+type searchDoc struct {
+	id      int64
+	text    string
+	replace bool
+}
+
+// indexDoc (re)writes the search entry doc with text when the transaction
+// commits, or before it searches; fresh says that the entry is new: its row
+// was inserted in this transaction.
+//
+// SQLite's FTS5 writes the entries it holds to disk, as a new segment to
+// merge later, before every statement that needs a statement journal (here,
+// an INSERT with RETURNING or a trigger on a table with foreign keys) and
+// before it replaces or deletes an entry. Written as they came, each message
+// cost a segment of its own and its merges: most of an ingest's time.
+func (t *tx) indexDoc(doc int64, text string, fresh bool) {
+	t.docs = append(t.docs, searchDoc{doc, text, !fresh})
+}
+
+// writeDocs writes the entries indexDoc kept: per id, the last text; an entry
+// first written in this transaction replaces nothing.
+func (t *tx) writeDocs(ctx context.Context) error {
+	if len(t.docs) == 0 {
+		return nil
+	}
+	docs := make([]searchDoc, 0, len(t.docs))
+	at := make(map[int64]int, len(t.docs))
+	for _, d := range t.docs {
+		if i, ok := at[d.id]; ok {
+			docs[i].text = d.text
+			continue
+		}
+		at[d.id] = len(docs)
+		docs = append(docs, d)
+	}
+	t.docs = nil
+	docs = slices.DeleteFunc(docs, func(d searchDoc) bool { return d.text == "" && !d.replace }) // nothing to index, nothing to replace
+	if err := t.s.dialect.writeDocs(ctx, t, docs); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
+
 type sqlite struct{}
 
 func (sqlite) name() string { return "sqlite" }
 
-func (sqlite) indexDoc(ctx context.Context, t *tx, doc int64, text string) error {
+func (sqlite) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
 	// The FTS5 table is contentless: it keeps no copy of the text, only the
-	// index; its tokenizer folds case and accents.
-	_, err := t.exec(ctx, `INSERT OR REPLACE INTO search_fts(rowid, body) VALUES ($1, $2)`, doc, text)
-	return err
+	// index; its tokenizer folds case and accents. Entries that may exist are
+	// deleted first, in one statement, then all are inserted by the hundred
+	// ("?": SQLite looks "$n" up by name, n² for many).
+	var old []string
+	for _, d := range docs {
+		if d.replace {
+			old = append(old, strconv.FormatInt(d.id, 10)) // our own integers: safe to inline
+		}
+	}
+	if len(old) > 0 {
+		if _, err := t.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (`+strings.Join(old, ",")+`)`); err != nil {
+			return err
+		}
+	}
+	const full = 256
+	for len(docs) > 0 {
+		n := min(len(docs), full)
+		q := `INSERT INTO search_fts(rowid, body) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
+		args := make([]any, 0, 2*n)
+		for _, d := range docs[:n] {
+			args = append(args, d.id, d.text)
+		}
+		var err error
+		if n == 1 || n == full {
+			_, err = t.exec(ctx, q, args...)
+		} else { // not kept prepared: a statement per size would pile up
+			_, err = t.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
+			return err
+		}
+		docs = docs[n:]
+	}
+	return nil
 }
 
 func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, error) {
+	if err := t.writeDocs(ctx); err != nil {
+		return nil, err
+	}
 	terms := make([]string, len(words))
 	for i, w := range words {
 		terms[i] = `"` + w + `"*`
@@ -98,14 +179,23 @@ func (postgres) retryable(err error) bool {
 
 func (postgres) name() string { return "postgres" }
 
-func (postgres) indexDoc(ctx context.Context, t *tx, doc int64, text string) error {
+func (postgres) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
 	// Folded in Go, so that no extension (unaccent) is needed on the server.
-	_, err := t.exec(ctx, `INSERT INTO search_docs(doc_id, tsv) VALUES ($1, to_tsvector('simple', $2))
-		ON CONFLICT (doc_id) DO UPDATE SET tsv = excluded.tsv`, doc, strings.Join(fold.Words(text), " "))
+	ids := make([]int64, len(docs))
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i], texts[i] = d.id, strings.Join(fold.Words(d.text), " ")
+	}
+	_, err := t.exec(ctx, `INSERT INTO search_docs (doc_id, tsv)
+		SELECT doc_id, to_tsvector('simple', body) FROM unnest($1::bigint[], $2::text[]) AS d (doc_id, body)
+		ON CONFLICT (doc_id) DO UPDATE SET tsv = excluded.tsv`, ids, texts)
 	return err
 }
 
 func (postgres) searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, error) {
+	if err := t.writeDocs(ctx); err != nil {
+		return nil, err
+	}
 	terms := make([]string, len(words))
 	for i, w := range words {
 		terms[i] = w + ":*"

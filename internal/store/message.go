@@ -70,9 +70,7 @@ func (t *tx) InsertMessage(ctx context.Context, m *desk.Message, channelID int64
 	if err != nil {
 		return false, fmt.Errorf("insert message: %w", t.s.dialect.mapError(err))
 	}
-	if err := t.s.dialect.indexDoc(ctx, t, docID(m.TicketID, m.Seq), m.Body); err != nil {
-		return false, fmt.Errorf("index message: %w", err)
-	}
+	t.indexDoc(docID(m.TicketID, m.Seq), m.Body, true)
 	return true, nil
 }
 

@@ -159,6 +159,10 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk
 		sqlTx.Rollback()
 		return err
 	}
+	if err := t.writeDocs(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -192,6 +196,7 @@ type tx struct {
 	s     *Store
 	db    *sql.DB
 	write bool
+	docs  []searchDoc // search entries written at commit: see indexDoc
 }
 
 // forUpdate locks the rows a write transaction reads before changing them, so

@@ -81,6 +81,7 @@ func (t *tx) InsertTicket(ctx context.Context, tk *desk.Ticket) (bool, error) {
 		return false, fmt.Errorf("insert ticket: %w", t.s.dialect.mapError(err))
 	}
 	tk.Number = desk.TicketNumber(tk.ID)
+	t.indexDoc(docID(tk.ID, 0), "", true) // IndexTicket, next, has nothing to replace
 	return true, nil
 }
 
@@ -116,7 +117,8 @@ func (t *tx) IndexTicket(ctx context.Context, id int64) error {
 		return notFound(err, "ticket")
 	}
 	text := strings.Join([]string{desk.TicketNumber(id), orderRef.String, custName.String, custEmail.String, realEmail, problem, subject}, " ")
-	return t.s.dialect.indexDoc(ctx, t, docID(id, 0), text)
+	t.indexDoc(docID(id, 0), text, false)
+	return nil
 }
 
 func (t *tx) TicketByThread(ctx context.Context, channelID int64, kind desk.ThreadKind, externalID string) (desk.Ticket, error) {
