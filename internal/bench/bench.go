@@ -1,0 +1,260 @@
+// Package bench measures the ticket core on a generated data set: it fills a
+// database with store.BulkLoad, then times the inbox, search, ticket views and
+// ingestion through desk, as the web pages and connectors call them.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"time"
+
+	"guichet/internal/desk"
+	"guichet/internal/store"
+)
+
+// Options say what to measure, and on what.
+type Options struct {
+	// DSN is the database: a SQLite file path (created if missing) or a
+	// postgres:// URL. Required.
+	DSN string
+	// Tickets is the size of the generated set; each ticket has 10 messages.
+	// Default 1 000 000.
+	Tickets int
+	// Reuse measures a database filled by an earlier run instead of refusing
+	// one that is not empty: a set loaded in part is finished, a full one is
+	// used as it is. Generating a million tickets takes a while.
+	Reuse bool
+	// Seed makes the data and the samples; default 1. A reused database must
+	// have been made with the same seed.
+	Seed uint64
+	// Samples is the number of timed calls of each kind of query; default 500.
+	Samples int
+	// IngestBatches of BatchSize messages are ingested at the end; defaults
+	// 20 and 500. Zero batches (negative) skips ingestion, which changes the data.
+	IngestBatches int
+	BatchSize     int
+	// SkipQueries measures ingestion only.
+	SkipQueries bool
+}
+
+func (o *Options) defaults() error {
+	if o.DSN == "" {
+		return fmt.Errorf("bench: no database given")
+	}
+	if o.Tickets <= 0 {
+		o.Tickets = 1_000_000
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Samples <= 0 {
+		o.Samples = 500
+	}
+	if o.IngestBatches == 0 {
+		o.IngestBatches = 20
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
+	return nil
+}
+
+// Report is what a run measured.
+type Report struct {
+	Machine   Machine       `json:"machine"`
+	Engine    string        `json:"engine"`
+	Tickets   int           `json:"tickets"`  // in the database when measured
+	Messages  int64         `json:"messages"` // in the database when measured
+	DBBytes   int64         `json:"db_bytes"` // on disk, before ingestion
+	Generated time.Duration `json:"generated"`
+	Results   []Result      `json:"results"`
+	Ingest    IngestResult  `json:"ingest"`
+}
+
+// Machine is where the figures were measured.
+type Machine struct {
+	CPUs      int    `json:"cpus"`
+	GOOS      string `json:"goos"`
+	GOARCH    string `json:"goarch"`
+	GoVersion string `json:"go_version"`
+}
+
+// Run opens (and migrates) the database, fills it to opt.Tickets tickets,
+// measures, and writes its progress and a summary to out.
+func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
+	if err := opt.defaults(); err != nil {
+		return Report{}, err
+	}
+	rep := Report{Machine: Machine{CPUs: runtime.NumCPU(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version()}}
+	s, err := store.Open(ctx, opt.DSN)
+	if err != nil {
+		return rep, err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return rep, err
+	}
+	rep.Engine = s.Dialect()
+	fmt.Fprintf(out, "guichet bench: %s, %d CPUs, %s/%s, %s\n", rep.Engine, rep.Machine.CPUs, rep.Machine.GOOS, rep.Machine.GOARCH, rep.Machine.GoVersion)
+
+	d := desk.New(desk.Config{Store: s})
+	if rep.Generated, err = fill(ctx, s, d, opt, out); err != nil {
+		return rep, err
+	}
+	b, err := newBench(ctx, s, d, opt)
+	if err != nil {
+		return rep, err
+	}
+	rep.Tickets = b.tickets
+	// Sizes are not measures: plain SQL will do.
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&rep.Messages); err != nil {
+		return rep, err
+	}
+	if rep.DBBytes, err = dbSize(ctx, s, opt.DSN); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(out, "%d tickets, %d messages, %.2f GB on disk\n", rep.Tickets, rep.Messages, float64(rep.DBBytes)/1e9)
+	if !opt.SkipQueries {
+		for _, m := range []func(context.Context) ([]Result, error){b.inbox, b.search, b.views} {
+			rs, err := m(ctx)
+			if err != nil {
+				return rep, err
+			}
+			for _, r := range rs {
+				fmt.Fprintln(out, r)
+			}
+			rep.Results = append(rep.Results, rs...)
+		}
+	}
+	if opt.IngestBatches > 0 {
+		if rep.Ingest, err = b.ingest(ctx, opt.IngestBatches, opt.BatchSize); err != nil {
+			return rep, err
+		}
+		fmt.Fprintln(out, rep.Ingest)
+	}
+	return rep, nil
+}
+
+// fill loads the data set unless the database holds it already.
+func fill(ctx context.Context, s *store.Store, d *desk.Desk, opt Options, out io.Writer) (time.Duration, error) {
+	have, err := ticketCount(ctx, d)
+	if err != nil {
+		return 0, err
+	}
+	if have >= opt.Tickets && opt.Reuse {
+		fmt.Fprintf(out, "reusing %d tickets\n", have)
+		return 0, nil
+	}
+	if have > 0 && !opt.Reuse {
+		return 0, fmt.Errorf("bench: the database holds %d tickets already; pass Reuse (--reuse) or name a new one", have)
+	}
+	spec := store.BulkSpec{Tickets: opt.Tickets, First: have, Seed: opt.Seed}
+	fmt.Fprintf(out, "generating tickets %d to %d (10 messages each)...\n", have, opt.Tickets)
+	start := time.Now()
+	last := start
+	err = s.BulkLoad(ctx, spec, func(done int) {
+		if time.Since(last) > 10*time.Second || done == opt.Tickets {
+			last = time.Now()
+			el := time.Since(start)
+			rate := float64(done-have) / el.Seconds()
+			fmt.Fprintf(out, "  %d tickets, %s, %.0f tickets/s (%.0f messages/s)\n", done, el.Round(time.Second), rate, 10*rate)
+		}
+	})
+	took := time.Since(start)
+	if err != nil {
+		return took, err
+	}
+	fmt.Fprintf(out, "generated %d tickets in %s\n", opt.Tickets-have, took.Round(time.Second))
+	return took, nil
+}
+
+// ticketCount is the tickets in the database, from desk's counters.
+func ticketCount(ctx context.Context, d *desk.Desk) (int, error) {
+	c, err := d.Counts(ctx, desk.System, 0)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, v := range c.ByStatus {
+		n += v
+	}
+	return n, nil
+}
+
+// dbSize is the database's size on disk.
+func dbSize(ctx context.Context, s *store.Store, dsn string) (int64, error) {
+	if s.Dialect() == "postgres" {
+		var n int64
+		err := s.DB().QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+		return n, err
+	}
+	var n int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(dsn + suffix); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n, nil
+}
+
+// bench holds what the measures pick their inputs from.
+type bench struct {
+	s        *store.Store
+	d        *desk.Desk
+	opt      Options
+	r        *rand.Rand
+	actor    desk.Actor
+	agents   []desk.Agent
+	channels []desk.Channel
+	tickets  int
+	sample   []desk.TicketView // random tickets, for names, orders and ingestion
+}
+
+func newBench(ctx context.Context, s *store.Store, d *desk.Desk, opt Options) (*bench, error) {
+	b := &bench{s: s, d: d, opt: opt, r: rand.New(rand.NewPCG(opt.Seed, 99))}
+	var err error
+	if b.agents, err = d.Agents(ctx); err != nil {
+		return nil, err
+	}
+	for _, a := range b.agents {
+		if a.Role == desk.RoleAdmin {
+			b.actor = desk.ActorOf(a)
+			break
+		}
+	}
+	if b.channels, err = d.Channels(ctx); err != nil {
+		return nil, err
+	}
+	if b.tickets, err = ticketCount(ctx, d); err != nil {
+		return nil, err
+	}
+	for len(b.sample) < 2000 {
+		v, err := d.Ticket(ctx, b.actor, 1+b.r.Int64N(int64(min(b.tickets, opt.Tickets))))
+		if desk.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v.Customer != nil {
+			b.sample = append(b.sample, v)
+		}
+	}
+	return b, nil
+}
+
+func (b *bench) agent() desk.Agent {
+	for {
+		if a := b.agents[b.r.IntN(len(b.agents))]; a.Role == desk.RoleADV {
+			return a
+		}
+	}
+}
+
+func (b *bench) channel() desk.Channel { return b.channels[b.r.IntN(len(b.channels))] }
+
+func (b *bench) ticket() desk.TicketView { return b.sample[b.r.IntN(len(b.sample))] }
