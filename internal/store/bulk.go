@@ -77,7 +77,7 @@ func (s *Store) BulkLoad(ctx context.Context, spec BulkSpec, progress func(done 
 	if err != nil {
 		return err
 	}
-	g := &bulkGen{spec: spec, team: team, text: bulkCorpus(), calendar: deadline.France()}
+	g := &bulkGen{spec: spec, team: team, text: bulkCorpus(), calendar: deadline.France(), terms: map[string]struct{}{}}
 	if err := s.bulkNextIDs(ctx, g); err != nil {
 		return err
 	}
@@ -256,14 +256,15 @@ type bulkTable struct {
 // bulkChunk is the rows of one transaction: per table, the values of its
 // rows one after the other; and the search entries.
 type bulkChunk struct {
-	last int // the index after the chunk's last ticket
-	rows [5][]any
-	docs []bulkDoc
+	last  int // the index after the chunk's last ticket
+	rows  [5][]any
+	docs  []bulkDoc
+	terms []string // words not in an earlier chunk, sorted (SQLite's search_terms)
 }
 
 type bulkDoc struct {
-	id   int64
-	text string
+	id    int64
+	words []string // folded
 }
 
 func (c *bulkChunk) add(table int, values ...any) { c.rows[table] = append(c.rows[table], values...) }
@@ -304,11 +305,15 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	// Statements prepared on the connection run inside the transaction
 	// begun on it by hand: database/sql would prepare them again for a Tx.
 	insert := func(table string, columns []string, values []any) error {
+		verb := "INSERT"
+		if table == "search_terms" {
+			verb = "INSERT OR IGNORE" // a set loaded in part has some already
+		}
 		const maxVars = 30000 // SQLite allows 32766 per statement
-		per := min(500, maxVars/len(columns))
+		per := maxVars / len(columns)
 		for len(values) > 0 {
 			n := min(per, len(values)/len(columns))
-			q := multiInsert(table, columns, n)
+			q := multiInsert(verb, table, columns, n)
 			st, ok := stmts[q]
 			if !ok {
 				var err error
@@ -336,9 +341,16 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 			}
 			docs := make([]any, 0, 2*len(c.docs))
 			for _, d := range c.docs {
-				docs = append(docs, d.id, d.text)
+				docs = append(docs, d.id, strings.Join(d.words, " "))
 			}
-			return insert("search_fts", []string{"rowid", "body"}, docs)
+			if err := insert("search_fts", []string{"rowid", "body"}, docs); err != nil {
+				return err
+			}
+			terms := make([]any, len(c.terms))
+			for i, w := range c.terms {
+				terms[i] = w
+			}
+			return insert("search_terms", []string{"term"}, terms)
 		}()
 		end := `COMMIT`
 		if err != nil {
@@ -359,9 +371,9 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 
 // multiInsert is an INSERT of n rows. Its placeholders are plain "?":
 // SQLite looks "$n" up by name, which costs n² for thousands of them.
-func multiInsert(table string, columns []string, n int) string {
+func multiInsert(verb, table string, columns []string, n int) string {
 	row := "(" + strings.Repeat("?, ", len(columns)-1) + "?)"
-	return fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(columns, ", ")) +
+	return fmt.Sprintf("%s INTO %s (%s) VALUES ", verb, table, strings.Join(columns, ", ")) +
 		strings.Repeat(row+", ", n-1) + row
 }
 
@@ -388,7 +400,7 @@ func (s *Store) bulkPostgres(ctx context.Context, chunks <-chan *bulkChunk, prog
 					}
 				}
 				_, err := tx.CopyFrom(ctx, pgx.Identifier{"search_docs"}, []string{"doc_id", "tsv"}, pgx.CopyFromSlice(len(c.docs), func(r int) ([]any, error) {
-					return []any{c.docs[r].id, tsvectorOf(c.docs[r].text)}, nil
+					return []any{c.docs[r].id, tsvectorOf(c.docs[r].words)}, nil
 				}))
 				if err != nil {
 					return fmt.Errorf("copy search_docs: %w", err)
@@ -406,12 +418,12 @@ func (s *Store) bulkPostgres(ctx context.Context, chunks <-chan *bulkChunk, prog
 	})
 }
 
-// tsvectorOf is to_tsvector('simple', text) for text made of folded words
-// joined by spaces: each word a lexeme, with its positions from 1.
-func tsvectorOf(text string) pgtype.TSVector {
+// tsvectorOf is to_tsvector('simple', …) of folded words joined by spaces:
+// each word a lexeme, with its positions from 1.
+func tsvectorOf(words []string) pgtype.TSVector {
 	const maxPos, maxPositions = 1<<14 - 1, 255
 	positions := map[string][]pgtype.TSVectorPosition{}
-	for i, w := range fold.Words(text) {
+	for i, w := range words {
 		p := positions[w]
 		pos := uint16(min(i+1, maxPos))
 		if len(p) < maxPositions && (len(p) == 0 || p[len(p)-1].Position != pos) {
@@ -471,6 +483,8 @@ type bulkGen struct {
 	text     *corpus
 	calendar *deadline.Calendar
 	next     struct{ customer, ticket, thread, message, event int64 }
+	terms    map[string]struct{} // every word written so far
+	newTerms []string            // those first written in the chunk being made
 }
 
 func (g *bulkGen) chunk(first, last int) *bulkChunk {
@@ -484,6 +498,8 @@ func (g *bulkGen) chunk(first, last int) *bulkChunk {
 	for i := first; i < last; i++ {
 		g.ticket(c, i)
 	}
+	c.terms, g.newTerms = g.newTerms, nil
+	slices.Sort(c.terms)
 	return c
 }
 
@@ -651,7 +667,7 @@ func (g *bulkGen) ticket(c *bulkChunk, i int) {
 				c.add(tMessages, mid, id, nil, seq, ch.ID, "out", "agent", agent.ID, agent.Name, body, "", 1,
 					nil, nil, "", "", "", ms(at))
 				event(at, agent.ID, agent.Name, desk.EventNote, "", "", mid)
-				c.docs = append(c.docs, bulkDoc{docID(id, seq), body})
+				c.docs = append(c.docs, g.doc(docID(id, seq), body))
 				activity = at
 				continue // a note changes neither the status nor the preview
 			}
@@ -675,7 +691,7 @@ func (g *bulkGen) ticket(c *bulkChunk, i int) {
 				cur = next
 			}
 		}
-		c.docs = append(c.docs, bulkDoc{docID(id, seq), body})
+		c.docs = append(c.docs, g.doc(docID(id, seq), body))
 		activity = at
 		preview = clipPreview(body)
 	}
@@ -685,8 +701,21 @@ func (g *bulkGen) ticket(c *bulkChunk, i int) {
 		reason, subject, m, preview)
 	// The ticket's own entry, as IndexTicket writes it.
 	own := strings.Join([]string{desk.TicketNumber(id), ref, name, email, realEmail, problem, subject}, " ")
-	c.docs = append(c.docs, bulkDoc{docID(id, 0), own})
+	c.docs = append(c.docs, g.doc(docID(id, 0), own))
 	slices.SortFunc(c.docs[len(c.docs)-m-1:], func(a, b bulkDoc) int { return cmpInt(a.id, b.id) })
+}
+
+// doc is a search entry: the folded words of text, as indexDoc writes them;
+// the words never seen before are kept for SQLite's search_terms.
+func (g *bulkGen) doc(id int64, text string) bulkDoc {
+	words := fold.Words(text)
+	for _, w := range words {
+		if _, ok := g.terms[w]; !ok {
+			g.terms[w] = struct{}{}
+			g.newTerms = append(g.newTerms, w)
+		}
+	}
+	return bulkDoc{id, words}
 }
 
 // agentOf is who answers: the assignee, or anyone when there is none.

@@ -68,7 +68,7 @@ func TestBulkLoad(t *testing.T) {
 		// Search finds exactly the tickets whose text has a word starting so.
 		some := views[42]
 		words := store.BulkVocabulary()
-		queries := []string{words[30], words[120], words[400], "rembours", some.Customer.Name,
+		queries := []string{words[30], words[120], words[400], "rembours", "c", "c " + words[120], "4 " + words[30], "co bien", some.Customer.Name,
 			strings.Fields(some.Customer.Name)[1], some.Ticket.OrderRef, some.Ticket.Number, "Commande " + some.Ticket.OrderRef}
 		for _, q := range queries {
 			want := map[int64]bool{}

@@ -39,14 +39,20 @@ func (t *tx) ThreadByKind(ctx context.Context, ticketID int64, kind desk.ThreadK
 	return th, notFound(err, "fil de discussion")
 }
 
+// InsertThread stores th, or finds the thread of that kind and id the ticket
+// has already, and sets th.ID.
 func (t *tx) InsertThread(ctx context.Context, th *desk.Thread) error {
-	err := t.queryRow(ctx, `INSERT INTO threads (ticket_id, kind, external_id, subject, created_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (ticket_id, kind, external_id) DO UPDATE SET kind = excluded.kind
-		RETURNING id`,
-		th.TicketID, th.Kind, th.ExternalID, th.Subject, ms(th.CreatedAt)).Scan(&th.ID)
+	id, inserted, err := t.insertID(ctx, `INSERT INTO threads (ticket_id, kind, external_id, subject, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (ticket_id, kind, external_id) DO NOTHING`,
+		th.TicketID, th.Kind, th.ExternalID, th.Subject, ms(th.CreatedAt))
+	if err == nil && !inserted {
+		err = t.queryRow(ctx, `SELECT id FROM threads WHERE ticket_id = $1 AND kind = $2 AND external_id = $3`,
+			th.TicketID, th.Kind, th.ExternalID).Scan(&id)
+	}
 	if err != nil {
 		return fmt.Errorf("insert thread: %w", t.s.dialect.mapError(err))
 	}
+	th.ID = id
 	return nil
 }
 
@@ -54,22 +60,21 @@ func (t *tx) InsertMessage(ctx context.Context, m *desk.Message, channelID int64
 	if m.Seq > maxSeq {
 		return false, desk.Errorf(desk.EConflict, "ticket %d : trop de messages", m.TicketID)
 	}
-	err := t.queryRow(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
+	id, inserted, err := t.insertID(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
 			author_agent_id, author_name, body, body_html, internal, source_id, template_id, template_name,
 			delivery, delivery_error, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-		ON CONFLICT (channel_id, source_id) DO NOTHING
-		RETURNING id`,
+		ON CONFLICT (channel_id, source_id) DO NOTHING`,
 		m.TicketID, nullID(m.ThreadID), m.Seq, channelID, m.Direction, m.AuthorKind,
 		nullID(m.AuthorAgentID), m.AuthorName, m.Body, m.BodyHTML, boolInt(m.Internal), nullString(m.SourceID),
-		nullID(m.TemplateID), m.TemplateName, m.Delivery, m.DeliveryError, ms(m.CreatedAt),
-	).Scan(&m.ID)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
+		nullID(m.TemplateID), m.TemplateName, m.Delivery, m.DeliveryError, ms(m.CreatedAt))
 	if err != nil {
 		return false, fmt.Errorf("insert message: %w", t.s.dialect.mapError(err))
 	}
+	if !inserted {
+		return false, nil
+	}
+	m.ID = id
 	t.indexDoc(docID(m.TicketID, m.Seq), m.Body, true)
 	return true, nil
 }
@@ -139,8 +144,9 @@ func scanAttachment(r scanner, extra ...any) (desk.Attachment, error) {
 }
 
 func (t *tx) InsertAttachment(ctx context.Context, a *desk.Attachment) error {
-	err := t.queryRow(ctx, `INSERT INTO attachments (message_id, name, content_type, size, kind, blob_key)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.MessageID, a.Name, a.ContentType, a.Size, a.Kind, a.BlobKey).Scan(&a.ID)
+	var err error
+	a.ID, _, err = t.insertID(ctx, `INSERT INTO attachments (message_id, name, content_type, size, kind, blob_key)
+		VALUES ($1, $2, $3, $4, $5, $6)`, a.MessageID, a.Name, a.ContentType, a.Size, a.Kind, a.BlobKey)
 	if err != nil {
 		return fmt.Errorf("insert attachment: %w", t.s.dialect.mapError(err))
 	}
@@ -155,9 +161,10 @@ func (t *tx) Attachment(ctx context.Context, id int64) (desk.Attachment, int64, 
 }
 
 func (t *tx) InsertEvent(ctx context.Context, e *desk.Event) error {
-	err := t.queryRow(ctx, `INSERT INTO events (ticket_id, at, agent_id, actor_name, kind, old, new, message_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		e.TicketID, ms(e.At), nullID(e.AgentID), e.ActorName, e.Kind, e.Old, e.New, nullID(e.MessageID)).Scan(&e.ID)
+	var err error
+	e.ID, _, err = t.insertID(ctx, `INSERT INTO events (ticket_id, at, agent_id, actor_name, kind, old, new, message_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.TicketID, ms(e.At), nullID(e.AgentID), e.ActorName, e.Kind, e.Old, e.New, nullID(e.MessageID))
 	if err != nil {
 		return fmt.Errorf("insert event: %w", t.s.dialect.mapError(err))
 	}

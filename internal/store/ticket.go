@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"guichet/internal/desk"
@@ -64,38 +65,66 @@ func (t *tx) TicketsByReference(ctx context.Context, ref string, limit int) ([]d
 }
 
 func (t *tx) InsertTicket(ctx context.Context, tk *desk.Ticket) (bool, error) {
-	err := t.queryRow(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
+	id, inserted, err := t.insertID(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
 			deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
 			reason, subject, message_count, preview)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		ON CONFLICT (channel_id, order_ref) DO NOTHING
-		RETURNING id`,
+		ON CONFLICT (channel_id, order_ref) DO NOTHING`,
 		tk.ChannelID, nullString(tk.OrderRef), nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
 		ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
-		tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview,
-	).Scan(&tk.ID)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
+		tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
 	if err != nil {
 		return false, fmt.Errorf("insert ticket: %w", t.s.dialect.mapError(err))
 	}
+	if !inserted {
+		return false, nil
+	}
+	tk.ID = id
 	tk.Number = desk.TicketNumber(tk.ID)
 	t.indexDoc(docID(tk.ID, 0), "", true) // IndexTicket, next, has nothing to replace
 	return true, nil
 }
 
+// UpdateTicket writes the ticket's changeable fields. On SQLite it writes
+// only those that changed: SQLite rewrites the entry of every index on a
+// column the SET names, changed or not (70 µs for all the tickets' indexes,
+// 7 µs for the two or three columns an update usually changes).
 func (t *tx) UpdateTicket(ctx context.Context, tk *desk.Ticket) error {
 	if tk.MessageCount > maxSeq {
 		return desk.Errorf(desk.EConflict, "ticket %d : trop de messages", tk.ID)
 	}
-	res, err := t.exec(ctx, `UPDATE tickets SET customer_id = $2, status = $3, priority = $4, assignee_id = $5,
-			deadline_at = $6, last_activity_at = $7, closed_at = $8, closed_by = $9, problem = $10,
-			real_email = $11, delivery_date = $12, reason = $13, subject = $14, message_count = $15, preview = $16
-		WHERE id = $1`,
-		tk.ID, nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
+	columns := []string{"customer_id", "status", "priority", "assignee_id", "deadline_at", "last_activity_at",
+		"closed_at", "closed_by", "problem", "real_email", "delivery_date", "reason", "subject", "message_count", "preview"}
+	values := []any{nullID(tk.CustomerID), string(tk.Status), string(tk.Priority), nullID(tk.AssigneeID),
 		ms(tk.Deadline), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy), tk.Problem,
-		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
+		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, int64(tk.MessageCount), tk.Preview}
+	if t.s.dialect.name() == "sqlite" {
+		old := make([]any, len(columns))
+		dest := make([]any, len(columns))
+		for i := range old {
+			dest[i] = &old[i]
+		}
+		err := t.queryRow(ctx, `SELECT `+strings.Join(columns, ", ")+` FROM tickets WHERE id = $1`, tk.ID).Scan(dest...)
+		if err != nil {
+			return notFound(err, "ticket")
+		}
+		n := 0
+		for i := range columns {
+			if old[i] != values[i] {
+				columns[n], values[n] = columns[i], values[i]
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		columns, values = columns[:n], values[:n]
+	}
+	set := make([]string, len(columns))
+	for i, c := range columns {
+		set[i] = c + " = $" + strconv.Itoa(i+2)
+	}
+	res, err := t.exec(ctx, `UPDATE tickets SET `+strings.Join(set, ", ")+` WHERE id = $1`, append([]any{tk.ID}, values...)...)
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", tk.ID, err)
 	}
@@ -116,9 +145,13 @@ func (t *tx) IndexTicket(ctx context.Context, id int64) error {
 	if err != nil {
 		return notFound(err, "ticket")
 	}
-	text := strings.Join([]string{desk.TicketNumber(id), orderRef.String, custName.String, custEmail.String, realEmail, problem, subject}, " ")
-	t.indexDoc(docID(id, 0), text, false)
+	t.indexDoc(docID(id, 0), ticketDocText(id, orderRef.String, custName.String, custEmail.String, realEmail, problem, subject), false)
 	return nil
+}
+
+// ticketDocText is the text of a ticket's own search entry.
+func ticketDocText(id int64, orderRef, custName, custEmail, realEmail, problem, subject string) string {
+	return strings.Join([]string{desk.TicketNumber(id), orderRef, custName, custEmail, realEmail, problem, subject}, " ")
 }
 
 func (t *tx) TicketByThread(ctx context.Context, channelID int64, kind desk.ThreadKind, externalID string) (desk.Ticket, error) {

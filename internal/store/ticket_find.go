@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -161,7 +163,7 @@ func (t *tx) searchTickets(ctx context.Context, f desk.TicketFilter) (desk.Ticke
 		for i, e := range exact {
 			ids[i] = e.ID
 		}
-		rows, err := t.ticketsIn(ctx, ids, f)
+		rows, err := t.ticketsIn(ctx, ids, f, len(ids))
 		if err != nil {
 			return page, err
 		}
@@ -172,56 +174,113 @@ func (t *tx) searchTickets(ctx context.Context, f desk.TicketFilter) (desk.Ticke
 			}
 		}
 	}
+	judged := maps.Clone(seen) // tickets with a matching entry, in the page or filtered out
 	for range searchMaxChunks {
-		docs, err := t.s.dialect.searchDocs(ctx, t, words, below, searchChunk)
+		docs, last, more, err := t.s.dialect.searchDocs(ctx, t, words, below, searchChunk)
 		if err != nil {
 			return page, err
 		}
 		var ids []int64
 		for _, d := range docs {
-			if id := docTicket(d); !seen[id] && (len(ids) == 0 || ids[len(ids)-1] != id) {
+			if id := docTicket(d); !judged[id] {
+				judged[id] = true
 				ids = append(ids, id)
 			}
 		}
-		rows, err := t.ticketsIn(ctx, ids, f)
+		rows, err := t.ticketsIn(ctx, ids, f, f.Limit+1-len(page.Tickets))
 		if err != nil {
 			return page, err
 		}
 		for _, id := range ids {
 			r, ok := rows[id]
-			if !ok || seen[id] {
+			if !ok {
 				continue
 			}
 			if len(page.Tickets) == f.Limit {
 				page.Next = encodeCursor("s", 0, docID(page.Tickets[len(page.Tickets)-1].ID, 0))
 				return page, nil
 			}
-			seen[id] = true
 			page.Tickets = append(page.Tickets, r)
 		}
-		if len(docs) < searchChunk {
+		if !more {
 			return page, nil // the index has no more entries
 		}
-		// Go on below the last ticket of the chunk: it was judged already,
-		// whatever other entries it has.
-		below = docID(docTicket(docs[len(docs)-1]), 0)
+		// Go on below the last entry read; below its ticket when that one
+		// was judged already, whatever other entries it has.
+		below = last
+		if judged[docTicket(last)] {
+			below = docID(docTicket(last), 0)
+		}
 	}
 	page.Next = encodeCursor("s", 0, below)
 	return page, nil
 }
 
-// ticketsIn loads the tickets among ids that pass the filter (text aside).
-func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter) (map[int64]desk.TicketRow, error) {
+// docTexts returns the text of search entries, as they were indexed.
+func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, error) {
+	want := map[int64]bool{}
+	var tickets []string
+	for _, d := range docs {
+		if !want[docID(docTicket(d), 0)] && !want[d] {
+			tickets = append(tickets, strconv.FormatInt(docTicket(d), 10))
+		}
+		want[d] = true
+	}
+	out := map[int64]string{}
+	if len(docs) == 0 {
+		return out, nil
+	}
+	list := strings.Join(tickets, ",") // our own integers: safe to inline
+	rows, err := t.QueryContext(ctx, `SELECT ticket_id, seq, body FROM messages WHERE ticket_id IN (`+list+`)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var seq int
+		var body string
+		if err := rows.Scan(&id, &seq, &body); err != nil {
+			return nil, err
+		}
+		if want[docID(id, seq)] {
+			out[docID(id, seq)] = body
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = t.QueryContext(ctx, `SELECT t.id, t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
+		FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+list+`)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var orderRef, custName, custEmail sql.NullString
+		var realEmail, problem, subject string
+		if err := rows.Scan(&id, &orderRef, &realEmail, &problem, &subject, &custName, &custEmail); err != nil {
+			return nil, err
+		}
+		if want[docID(id, 0)] {
+			out[docID(id, 0)] = ticketDocText(id, orderRef.String, custName.String, custEmail.String, realEmail, problem, subject)
+		}
+	}
+	return out, rows.Err()
+}
+
+// ticketsIn loads the first n of ids, in their order, that pass the filter
+// (text aside). The filter is checked on the ids alone first: on a large
+// database each whole row (and its customer) is a random read, and a page
+// needs few of them.
+func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter, n int) (map[int64]desk.TicketRow, error) {
 	out := map[int64]desk.TicketRow{}
-	if len(ids) == 0 {
+	if len(ids) == 0 || n <= 0 {
 		return out, nil
 	}
 	var q query
-	list := make([]string, len(ids))
-	for i, id := range ids {
-		list[i] = strconv.FormatInt(id, 10) // our own integers: safe to inline
-	}
-	q.add("t.id IN (" + strings.Join(list, ",") + ")")
 	if sts := statusesOf(f); len(sts) < len(desk.Statuses) || f.Overdue {
 		ph := make([]string, len(sts))
 		for i, s := range sts {
@@ -233,9 +292,41 @@ func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter) (m
 		q.add("t.status IN (" + strings.Join(ph, ",") + ")")
 	}
 	filterClause(&q, f)
-	// Not prepared: the id list differs every time.
+	if len(q.conds) > 0 {
+		// The ids drive (CROSS JOIN keeps SQLite to that order): with "id IN
+		// (…) AND status = …" SQLite's planner, knowing nothing of how many
+		// tickets have a status, scans them all by the status index.
+		values := make([]string, len(ids))
+		for i, id := range ids {
+			values[i] = "(" + strconv.FormatInt(id, 10) + ")"
+		}
+		// Not prepared: the id list differs every time.
+		rows, err := t.QueryContext(ctx, `WITH c (id) AS (VALUES `+strings.Join(values, ",")+`)
+			SELECT t.id FROM c CROSS JOIN tickets t WHERE t.id = c.id AND `+q.where(), q.args...)
+		if err != nil {
+			return nil, fmt.Errorf("search tickets: %w", err)
+		}
+		pass := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			pass[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return !pass[id] })
+	}
+	ids = ids[:min(n, len(ids))]
+	if len(ids) == 0 {
+		return out, nil
+	}
 	rows, err := t.QueryContext(ctx, `SELECT `+ticketColumns+`, coalesce(c.name, '') FROM tickets t
-		LEFT JOIN customers c ON c.id = t.customer_id WHERE `+q.where(), q.args...)
+		LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
@@ -248,6 +339,15 @@ func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter) (m
 		out[r.ID] = r
 	}
 	return out, rows.Err()
+}
+
+// idList is ids for an IN (...): our own integers, safe to inline.
+func idList(ids []int64) string {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(list, ",")
 }
 
 // query builds a WHERE clause with numbered placeholders.

@@ -186,7 +186,8 @@ CREATE INDEX events_ticket ON events (ticket_id, id);
 
 -- Full-text search: one entry per message and one per ticket (its number,
 -- order, customer); rowid = ticket_id << 20 | seq. Contentless: the text
--- stays in messages only. Case and accents folded by the tokenizer.
+-- stays in messages only. guichet writes it folded (lower case, no accents)
+-- as on PostgreSQL; the tokenizer would fold it the same.
 CREATE VIRTUAL TABLE search_fts USING fts5 (
 	body,
 	content = '',
@@ -194,3 +195,7 @@ CREATE VIRTUAL TABLE search_fts USING fts5 (
 	detail = none,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Every word ever indexed, so that search can turn a word into the terms it
+-- starts: FTS5 reads the lists of a prefix query ("w"*) in full before the
+-- first row, but an OR of exact terms lazily, newest first.
+CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
