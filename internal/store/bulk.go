@@ -292,10 +292,14 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	}
 	defer conn.Close()
 	// The tickets' indexes take random inserts: keep them in memory.
+	var cacheSize int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -1048576`); err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -65536`)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
 	stmts := map[string]*sql.Stmt{}
 	defer func() {
 		for _, st := range stmts {

@@ -53,9 +53,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 				return nil, fmt.Errorf("create data folder: %w", err)
 			}
 		}
+		// mmap_size: SQLite maps at most 2 GB. The writer's page cache is the
+		// larger: an ingest touches pages of every ticket index and of the
+		// search index all over the file.
 		const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)"
-		if s.wdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate"); err != nil {
+			"&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)&_pragma=temp_store(MEMORY)"
+		if s.wdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-262144)&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer at a time (see writer): SQLite serializes writes anyway,
@@ -63,7 +66,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.writer = make(chan struct{}, 1)
 		s.wdb.SetMaxOpenConns(2)
 		s.wdb.SetMaxIdleConns(2)
-		if s.rdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)"); err != nil {
+		if s.rdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-65536)&_pragma=query_only(1)"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		s.rdb.SetMaxOpenConns(8)
