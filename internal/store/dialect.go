@@ -287,10 +287,18 @@ func (postgres) searchDocs(ctx context.Context, t *tx, words []string, below int
 	}
 	terms := make([]string, len(words))
 	for i, w := range words {
-		terms[i] = w + ":*"
+		terms[i] = w + ":*" // folded words: letters and digits only, safe in a literal
 	}
-	docs, err := queryIDs(ctx, t, `SELECT doc_id FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) AND doc_id < $2 ORDER BY doc_id DESC LIMIT $3`,
-		strings.Join(terms, " & "), below, limit)
+	// The query is written in the SQL, not passed as a parameter: a prepared
+	// statement gets a generic plan after five runs, made without knowing how
+	// common the words are, and that plan (walking the ids backwards) reads
+	// the whole table for a rare word. Not kept prepared: the text varies.
+	rows, err := t.QueryContext(ctx, `SELECT doc_id FROM search_docs WHERE tsv @@ to_tsquery('simple', '`+strings.Join(terms, " & ")+`')
+		AND doc_id < $1 ORDER BY doc_id DESC LIMIT $2`, below, limit)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("search: %w", err)
+	}
+	docs, err := scanIDs(rows)
 	if err != nil || len(docs) == 0 {
 		return nil, 0, false, err
 	}
@@ -338,6 +346,10 @@ func queryIDs(ctx context.Context, t *tx, q string, args ...any) ([]int64, error
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	return scanIDs(rows)
+}
+
+func scanIDs(rows *sql.Rows) ([]int64, error) {
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
