@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"guichet/internal/desk"
@@ -81,6 +82,7 @@ type Machine struct {
 	GOOS      string `json:"goos"`
 	GOARCH    string `json:"goarch"`
 	GoVersion string `json:"go_version"`
+	LoadAvg   string `json:"load_avg,omitempty"` // at the start, from /proc/loadavg: other work on the machine
 }
 
 // Run opens (and migrates) the database, fills it to opt.Tickets tickets,
@@ -90,6 +92,9 @@ func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Machine: Machine{CPUs: runtime.NumCPU(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version()}}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		rep.Machine.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
 	s, err := store.Open(ctx, opt.DSN)
 	if err != nil {
 		return rep, err
@@ -99,7 +104,7 @@ func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
 		return rep, err
 	}
 	rep.Engine = s.Dialect()
-	fmt.Fprintf(out, "guichet bench: %s, %d CPUs, %s/%s, %s\n", rep.Engine, rep.Machine.CPUs, rep.Machine.GOOS, rep.Machine.GOARCH, rep.Machine.GoVersion)
+	fmt.Fprintf(out, "guichet bench: %s, %d CPUs, %s/%s, %s, load average %s\n", rep.Engine, rep.Machine.CPUs, rep.Machine.GOOS, rep.Machine.GOARCH, rep.Machine.GoVersion, rep.Machine.LoadAvg)
 
 	d := desk.New(desk.Config{Store: s})
 	if rep.Generated, err = fill(ctx, s, d, opt, out); err != nil {
@@ -136,7 +141,36 @@ func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
 		}
 		fmt.Fprintln(out, rep.Ingest)
 	}
+	rep.summary(out)
 	return rep, nil
+}
+
+// summary sets the figures beside the targets of the ticket core.
+func (rep *Report) summary(out io.Writer) {
+	find := func(group, name string) (Result, bool) {
+		for _, r := range rep.Results {
+			if r.Group == group && r.Name == name {
+				return r, true
+			}
+		}
+		return Result{}, false
+	}
+	fmt.Fprintf(out, "summary (%s, %d tickets, %.2f GB):\n", rep.Engine, rep.Tickets, float64(rep.DBBytes)/1e9)
+	if r, ok := find("inbox", defaultInbox); ok {
+		fmt.Fprintf(out, "  default inbox page  p50 %s  p99 %s   (target p99 <= 5 ms)\n", ms(r.P50), ms(r.P99))
+	}
+	if r, ok := find("search", "ALL"); ok {
+		fmt.Fprintf(out, "  search              p50 %s  p95 %s   (target p95 <= 50 ms)\n", ms(r.P50), ms(r.P95))
+	}
+	if r, ok := find("view", "desk.Ticket"); ok {
+		fmt.Fprintf(out, "  ticket view         p50 %s  p99 %s   (target <= 2 ms)\n", ms(r.P50), ms(r.P99))
+	}
+	if rep.Ingest.Batches > 0 {
+		fmt.Fprintf(out, "  ingest              %.0f messages/s in batches of %d   (target >= 10 000)\n", rep.Ingest.PerSecond, rep.Ingest.BatchSize)
+	}
+	if rep.Generated > 0 {
+		fmt.Fprintf(out, "  generated in        %s\n", rep.Generated.Round(time.Second))
+	}
 }
 
 // fill loads the data set unless the database holds it already.

@@ -8,6 +8,10 @@ import (
 	"guichet/internal/store"
 )
 
+// defaultInbox is the target's page: open tickets (or waiting for an ADV)
+// by deadline, 50 rows, with one filter: the first five mixes.
+const defaultInbox = "DEFAULT first pages (one filter)"
+
 var (
 	waitingAdmin = []desk.Status{desk.StatusWaitingAdmin}
 	open         = []desk.Status{desk.StatusWaitingAdmin, desk.StatusWaitingCustomer}
@@ -109,7 +113,8 @@ func (b *bench) inbox(ctx context.Context) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, merge("inbox", "ALL first pages", firsts...), merge("inbox", "ALL deep pages", deeps...),
+	out = append(out, merge("inbox", defaultInbox, firsts[:5]...),
+		merge("inbox", "ALL first pages", firsts...), merge("inbox", "ALL deep pages", deeps...),
 		merge("inbox", "ALL pages", append(firsts, deeps...)...), counts.result("inbox", "counters (desk.Counts)"))
 	return out, nil
 }
