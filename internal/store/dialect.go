@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -292,14 +293,14 @@ func (postgres) searchDocs(ctx context.Context, t *tx, words []string, below int
 	}
 	terms := make([]string, len(words))
 	for i, w := range words {
-		terms[i] = w + ":*" // folded words: letters and digits only, safe in a literal
+		terms[i] = w + ":*"
 	}
-	// The query is written in the SQL, not passed as a parameter: a prepared
-	// statement gets a generic plan after five runs, made without knowing how
-	// common the words are, and that plan (walking the ids backwards) reads
-	// the whole table for a rare word. Not kept prepared: the text varies.
-	rows, err := t.QueryContext(ctx, `SELECT doc_id FROM search_docs WHERE tsv @@ to_tsquery('simple', '`+strings.Join(terms, " & ")+`')
-		AND doc_id < $1 ORDER BY doc_id DESC LIMIT $2`, below, limit)
+	// Planned for its words, every time (exec mode: an unnamed statement): a
+	// prepared statement gets a generic plan after five runs, made without
+	// knowing how common the words are, and that plan (walking the ids
+	// backwards) reads the whole table for a rare word.
+	rows, err := t.QueryContext(ctx, `SELECT doc_id FROM search_docs WHERE tsv @@ to_tsquery('simple', $1)
+		AND doc_id < $2 ORDER BY doc_id DESC LIMIT $3`, pgx.QueryExecModeExec, strings.Join(terms, " & "), below, limit)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("search: %w", err)
 	}

@@ -88,53 +88,42 @@ func (t *tx) MessageExists(ctx context.Context, channelID int64, sourceID string
 	return err == nil, err
 }
 
-// Messages returns a ticket's messages in order, with their attachments.
+// Messages returns a ticket's messages in order, with their attachments, in
+// one query: on PostgreSQL each query is a round trip, a tenth of a ticket
+// page's time.
 func (t *tx) Messages(ctx context.Context, ticketID int64) ([]desk.Message, error) {
-	rows, err := t.query(ctx, `SELECT id, ticket_id, thread_id, seq, direction, author_kind, author_agent_id,
-			author_name, body, body_html, internal, source_id, template_id, template_name, delivery,
-			delivery_error, created_at
-		FROM messages WHERE ticket_id = $1 ORDER BY seq`, ticketID)
+	rows, err := t.query(ctx, `SELECT m.id, m.ticket_id, m.thread_id, m.seq, m.direction, m.author_kind, m.author_agent_id,
+			m.author_name, m.body, m.body_html, m.internal, m.source_id, m.template_id, m.template_name, m.delivery,
+			m.delivery_error, m.created_at, a.id, a.name, a.content_type, a.size, a.kind, a.blob_key
+		FROM messages m LEFT JOIN attachments a ON a.message_id = m.id
+		WHERE m.ticket_id = $1 ORDER BY m.seq, a.id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []desk.Message
-	index := map[int64]int{}
 	for rows.Next() {
 		var m desk.Message
-		var thread, agent, tpl sql.NullInt64
-		var source sql.NullString
+		var thread, agent, tpl, attID, attSize sql.NullInt64
+		var source, attName, attType, attKind, attKey sql.NullString
 		var created int64
 		if err := rows.Scan(&m.ID, &m.TicketID, &thread, &m.Seq, &m.Direction, &m.AuthorKind, &agent,
 			&m.AuthorName, &m.Body, &m.BodyHTML, &m.Internal, &source, &tpl, &m.TemplateName, &m.Delivery,
-			&m.DeliveryError, &created); err != nil {
+			&m.DeliveryError, &created, &attID, &attName, &attType, &attSize, &attKind, &attKey); err != nil {
 			return nil, err
 		}
-		m.ThreadID, m.AuthorAgentID, m.TemplateID = thread.Int64, agent.Int64, tpl.Int64
-		m.SourceID, m.CreatedAt = source.String, fromMS(created)
-		index[m.ID] = len(out)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	arows, err := t.query(ctx, `SELECT a.id, a.message_id, a.name, a.content_type, a.size, a.kind, a.blob_key
-		FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = $1 ORDER BY a.id`, ticketID)
-	if err != nil {
-		return nil, err
-	}
-	defer arows.Close()
-	for arows.Next() {
-		a, err := scanAttachment(arows)
-		if err != nil {
-			return nil, err
+		if n := len(out); n == 0 || out[n-1].ID != m.ID {
+			m.ThreadID, m.AuthorAgentID, m.TemplateID = thread.Int64, agent.Int64, tpl.Int64
+			m.SourceID, m.CreatedAt = source.String, fromMS(created)
+			out = append(out, m)
 		}
-		if i, ok := index[a.MessageID]; ok {
-			out[i].Attachments = append(out[i].Attachments, a)
+		if attID.Valid {
+			last := &out[len(out)-1]
+			last.Attachments = append(last.Attachments, desk.Attachment{ID: attID.Int64, MessageID: m.ID, Name: attName.String,
+				ContentType: attType.String, Size: attSize.Int64, Kind: desk.AttachmentKind(attKind.String), BlobKey: attKey.String})
 		}
 	}
-	return out, arows.Err()
+	return out, rows.Err()
 }
 
 func scanAttachment(r scanner, extra ...any) (desk.Attachment, error) {
