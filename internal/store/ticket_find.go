@@ -27,22 +27,26 @@ func (t *tx) FindTickets(ctx context.Context, f desk.TicketFilter) (desk.TicketP
 	if err != nil {
 		return desk.TicketPage{}, err
 	}
-	var rows []desk.TicketRow
-	for _, st := range statusesOf(f) {
-		var q query
+	// One query, with one scan a status: on PostgreSQL a query is a round trip.
+	var q query
+	var parts []string
+	for i, st := range statusesOf(f) {
+		q.conds = nil
 		q.add("t.status = " + q.arg(st))
 		filterClause(&q, f)
 		if cur != nil {
 			// (key, id) strictly after the cursor in the sort's direction.
 			q.add(fmt.Sprintf("(t.%s, t.id) %s (%s, %s)", sk.column, sk.after(), q.arg(cur.key), q.arg(cur.id)))
 		}
-		sql := `SELECT ` + ticketColumns + `, coalesce(c.name, '') FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
-			WHERE ` + q.where() + fmt.Sprintf(" ORDER BY t.%s %s, t.id %s LIMIT %d", sk.column, sk.dir(), sk.dir(), f.Limit+1)
-		part, err := t.ticketRows(ctx, sql, q.args...)
-		if err != nil {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+ticketColumns+`, coalesce(c.name, '') AS customer_name
+			FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
+			WHERE %s ORDER BY t.%s %s, t.id %s LIMIT %d) s%d`, q.where(), sk.column, sk.dir(), sk.dir(), f.Limit+1, i))
+	}
+	var rows []desk.TicketRow
+	if len(parts) > 0 {
+		if rows, err = t.ticketRows(ctx, strings.Join(parts, "\nUNION ALL "), q.args...); err != nil {
 			return desk.TicketPage{}, err
 		}
-		rows = append(rows, part...)
 	}
 	slices.SortFunc(rows, func(a, b desk.TicketRow) int { return sk.compare(&a.Ticket, &b.Ticket) })
 	page := desk.TicketPage{Tickets: rows}
