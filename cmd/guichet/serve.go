@@ -65,7 +65,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go compactCounters(base, s, log)
+	go compact(base, s, log)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {
@@ -86,9 +86,9 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	return nil
 }
 
-// compactCounters folds the ticket counters' delta rows every minute until
-// ctx ends (a no-op on SQLite).
-func compactCounters(ctx context.Context, s *store.Store, log *slog.Logger) {
+// compact folds the ticket counters' delta rows (PostgreSQL) and prunes the
+// search queue (SQLite) every minute until ctx ends.
+func compact(ctx context.Context, s *store.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -97,7 +97,7 @@ func compactCounters(ctx context.Context, s *store.Store, log *slog.Logger) {
 			return
 		case <-tick.C:
 			if err := s.Compact(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("compacting counters", "err", err)
+				log.Warn("compacting", "err", err)
 			}
 		}
 	}

@@ -84,30 +84,13 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 	})
 	var changes []Change
 	err := d.store.Write(ctx, func(tx Tx) error {
-		res.Stored, res.Duplicates, res.Opened, res.Tickets, changes = 0, 0, 0, nil, changes[:0]
-		touched := map[int64]bool{}
-		b := ingestBatch{d: d, tx: tx, channels: map[int64]Channel{}, tickets: map[orderKey]*Ticket{}, threads: map[threadKey]Thread{}}
-		for i := range valid {
-			stored, opened, err := b.add(ctx, &valid[i])
-			if err != nil {
-				return err
-			}
-			if opened {
-				res.Opened++
-				changes = append(changes, Change{TicketID: valid[i].ticketID, Kind: EventCreated})
-			}
-			if stored {
-				if id := valid[i].ticketID; !touched[id] {
-					touched[id] = true
-					res.Tickets = append(res.Tickets, id)
-				}
-				res.Stored++
-				changes = append(changes, Change{TicketID: valid[i].ticketID, Kind: EventMessageIn})
-			} else {
-				res.Duplicates++
-			}
+		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
+		if err := b.run(ctx, valid); err != nil {
+			return err
 		}
-		return b.flush(ctx)
+		res.Stored, res.Duplicates, res.Opened, res.Tickets = b.stored, b.duplicates, b.opened, b.touched
+		changes = b.changes
+		return nil
 	})
 	if err != nil {
 		return IngestResult{}, err
@@ -118,9 +101,8 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 
 type preparedIncoming struct {
 	Incoming
-	cust     CustomerInput
-	files    []Attachment
-	ticketID int64
+	cust  CustomerInput
+	files []Attachment
 }
 
 // prepareIncoming validates one message and stores its files.
@@ -206,192 +188,4 @@ func clip(s string, max int) string {
 	}
 	r := []rune(s)
 	return string(r[:max])
-}
-
-type orderKey struct {
-	channelID int64
-	orderRef  string
-}
-
-type threadKey struct {
-	ticketID   int64
-	kind       ThreadKind
-	externalID string
-}
-
-// ingestBatch caches what a batch reads often and writes each ticket once.
-type ingestBatch struct {
-	d        *Desk
-	tx       Tx
-	channels map[int64]Channel
-	tickets  map[orderKey]*Ticket
-	threads  map[threadKey]Thread
-	dirty    []*Ticket
-}
-
-func (b *ingestBatch) channel(ctx context.Context, id int64) (Channel, error) {
-	if c, ok := b.channels[id]; ok {
-		return c, nil
-	}
-	c, err := b.tx.ChannelByID(ctx, id)
-	if IsNotFound(err) {
-		return c, Invalid("channel_id", "canal inconnu : %d", id)
-	}
-	if err == nil {
-		b.channels[id] = c
-	}
-	return c, err
-}
-
-func (b *ingestBatch) add(ctx context.Context, in *preparedIncoming) (stored, opened bool, err error) {
-	exists, err := b.tx.MessageExists(ctx, in.ChannelID, in.SourceID)
-	if err != nil || exists {
-		return false, false, err
-	}
-	ch, err := b.channel(ctx, in.ChannelID)
-	if err != nil {
-		return false, false, err
-	}
-	t, opened, err := b.ticket(ctx, ch, in)
-	if err != nil {
-		return false, false, err
-	}
-	in.ticketID = t.ID
-	th, err := b.thread(ctx, t, in)
-	if err != nil {
-		return false, false, err
-	}
-	m := Message{
-		TicketID: t.ID, ThreadID: th.ID, Seq: t.MessageCount + 1, Direction: In,
-		AuthorKind: in.AuthorKind, AuthorName: in.AuthorName,
-		Body: in.Body, BodyHTML: in.BodyHTML, SourceID: in.SourceID, CreatedAt: in.At,
-	}
-	inserted, err := b.tx.InsertMessage(ctx, &m, ch.ID)
-	if err != nil || !inserted { // not inserted: another process stored it just now
-		return false, opened, err
-	}
-	t.MessageCount++
-	for _, f := range in.files {
-		f.MessageID = m.ID
-		if err := b.tx.InsertAttachment(ctx, &f); err != nil {
-			return false, false, err
-		}
-	}
-	actor := Event{TicketID: t.ID, At: in.At, ActorName: or(in.AuthorName, ch.Name)}
-	ev := actor
-	ev.Kind, ev.MessageID, ev.New = EventMessageIn, m.ID, string(th.Kind)
-	if err := b.tx.InsertEvent(ctx, &ev); err != nil {
-		return false, false, err
-	}
-	if in.AuthorKind != AuthorSystem && t.Status != StatusWaitingAdmin {
-		ev := actor
-		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
-		if err := b.tx.InsertEvent(ctx, &ev); err != nil {
-			return false, false, err
-		}
-		setStatus(t, StatusWaitingAdmin, System, in.At)
-		t.Deadline = b.d.deadlineFor(ch, in.At)
-	}
-	if !in.At.Before(t.LastActivityAt) {
-		t.LastActivityAt = in.At
-		t.setPreview(in.Body)
-	}
-	if t.Reason == "" && in.Reason != "" {
-		t.Reason = in.Reason
-	}
-	return true, opened, nil
-}
-
-// ticket returns the order's ticket, opening it when there is none. Tickets
-// without an order are opened per message's thread (an unknown email sender).
-func (b *ingestBatch) ticket(ctx context.Context, ch Channel, in *preparedIncoming) (*Ticket, bool, error) {
-	key := orderKey{ch.ID, in.OrderRef}
-	if in.OrderRef != "" {
-		if t, ok := b.tickets[key]; ok {
-			return t, false, nil
-		}
-		t, err := b.tx.TicketByOrder(ctx, ch.ID, in.OrderRef)
-		if err == nil {
-			b.keep(key, &t)
-			return &t, false, nil
-		}
-		if !IsNotFound(err) {
-			return nil, false, err
-		}
-	} else if in.ThreadExternalID != "" {
-		// No order (an unknown email sender): the conversation is the ticket.
-		key.orderRef = "\x00" + string(in.ThreadKind) + "\x00" + in.ThreadExternalID
-		if t, ok := b.tickets[key]; ok {
-			return t, false, nil
-		}
-		t, err := b.tx.TicketByThread(ctx, ch.ID, in.ThreadKind, in.ThreadExternalID)
-		if err == nil {
-			b.keep(key, &t)
-			return &t, false, nil
-		}
-		if !IsNotFound(err) {
-			return nil, false, err
-		}
-	}
-	t := Ticket{
-		ChannelID: ch.ID, OrderRef: in.OrderRef, Status: StatusWaitingAdmin, Priority: P1,
-		AssigneeID: ch.ResponsibleID, Deadline: b.d.deadlineFor(ch, in.At),
-		OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
-	}
-	var err error
-	if t.CustomerID, err = upsertCustomer(ctx, b.tx, ch.ID, in.cust, in.At); err != nil {
-		return nil, false, err
-	}
-	created, err := b.tx.InsertTicket(ctx, &t)
-	if err != nil {
-		return nil, false, err
-	}
-	if !created {
-		if t, err = b.tx.TicketByOrder(ctx, ch.ID, in.OrderRef); err != nil {
-			return nil, false, err
-		}
-		b.keep(key, &t)
-		return &t, false, nil
-	}
-	if err := b.tx.IndexTicket(ctx, t.ID); err != nil {
-		return nil, false, err
-	}
-	ev := Event{TicketID: t.ID, At: in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name}
-	if err := b.tx.InsertEvent(ctx, &ev); err != nil {
-		return nil, false, err
-	}
-	b.keep(key, &t)
-	return &t, true, nil
-}
-
-func (b *ingestBatch) keep(key orderKey, t *Ticket) {
-	b.tickets[key] = t
-	b.dirty = append(b.dirty, t)
-}
-
-func (b *ingestBatch) thread(ctx context.Context, t *Ticket, in *preparedIncoming) (Thread, error) {
-	key := threadKey{t.ID, in.ThreadKind, in.ThreadExternalID}
-	if th, ok := b.threads[key]; ok {
-		return th, nil
-	}
-	th, err := b.tx.ThreadByKind(ctx, t.ID, in.ThreadKind, in.ThreadExternalID)
-	if IsNotFound(err) {
-		th = Thread{TicketID: t.ID, Kind: in.ThreadKind, ExternalID: in.ThreadExternalID, Subject: in.ThreadSubject, CreatedAt: in.At}
-		err = b.tx.InsertThread(ctx, &th)
-	}
-	if err != nil {
-		return Thread{}, err
-	}
-	b.threads[key] = th
-	return th, nil
-}
-
-// flush writes every ticket the batch touched, once.
-func (b *ingestBatch) flush(ctx context.Context) error {
-	for _, t := range b.dirty {
-		if err := b.tx.UpdateTicket(ctx, t); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -41,7 +41,18 @@ type Tx interface {
 	// InsertMessage stores m and sets its ID. A message whose SourceID the
 	// channel already delivered is not stored again: inserted == false.
 	InsertMessage(ctx context.Context, m *Message, channelID int64) (inserted bool, err error)
-	MessageExists(ctx context.Context, channelID int64, sourceID string) (bool, error)
+
+	// For Ingest, one statement per batch rather than per message:
+	// TicketsByOrders returns the channel's tickets of these orders (locked
+	// for the transaction where the engine has row locks); ExistingSources,
+	// which source ids the channel already delivered; InsertMessages stores
+	// incoming messages of one channel, skipping delivered ones, sets their
+	// IDs and says how many it stored; InsertEvents stores events.
+	TicketsByOrders(ctx context.Context, channelID int64, orderRefs []string) ([]Ticket, error)
+	ExistingSources(ctx context.Context, channelID int64, sourceIDs []string) (map[string]bool, error)
+	ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]Thread, error)
+	InsertMessages(ctx context.Context, ms []*Message, channelID int64) (stored int, err error)
+	InsertEvents(ctx context.Context, es []Event) error
 	Messages(ctx context.Context, ticketID int64) ([]Message, error)
 	InsertAttachment(ctx context.Context, a *Attachment) error
 	Attachment(ctx context.Context, id int64) (Attachment, int64, error)

@@ -77,7 +77,7 @@ func (s *Store) BulkLoad(ctx context.Context, spec BulkSpec, progress func(done 
 	if err != nil {
 		return err
 	}
-	g := &bulkGen{spec: spec, team: team, text: bulkCorpus(), calendar: deadline.France(), terms: map[string]struct{}{}}
+	g := &bulkGen{spec: spec, team: team, text: bulkCorpus(), calendar: deadline.France()}
 	if err := s.bulkNextIDs(ctx, g); err != nil {
 		return err
 	}
@@ -256,10 +256,9 @@ type bulkTable struct {
 // bulkChunk is the rows of one transaction: per table, the values of its
 // rows one after the other; and the search entries.
 type bulkChunk struct {
-	last  int // the index after the chunk's last ticket
-	rows  [5][]any
-	docs  []bulkDoc
-	terms []string // words not in an earlier chunk, sorted (SQLite's search_terms)
+	last int // the index after the chunk's last ticket
+	rows [5][]any
+	docs []bulkDoc
 }
 
 type bulkDoc struct {
@@ -309,10 +308,7 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	// Statements prepared on the connection run inside the transaction
 	// begun on it by hand: database/sql would prepare them again for a Tx.
 	insert := func(table string, columns []string, values []any) error {
-		verb := "INSERT"
-		if table == "search_terms" {
-			verb = "INSERT OR IGNORE" // a set loaded in part has some already
-		}
+		const verb = "INSERT"
 		const maxVars = 30000 // SQLite allows 32766 per statement
 		per := maxVars / len(columns)
 		for len(values) > 0 {
@@ -333,6 +329,13 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 		}
 		return nil
 	}
+	// The search index is written here, chunk by chunk, in place of the
+	// indexer, which is kept out meanwhile (after it took what was there).
+	if _, err := s.search.catchUp(ctx, 0); err != nil {
+		return err
+	}
+	s.search.mu.Lock()
+	defer s.search.mu.Unlock()
 	for c := range chunks {
 		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 			return err
@@ -343,18 +346,7 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 					return err
 				}
 			}
-			docs := make([]any, 0, 2*len(c.docs))
-			for _, d := range c.docs {
-				docs = append(docs, d.id, strings.Join(d.words, " "))
-			}
-			if err := insert("search_fts", []string{"rowid", "body"}, docs); err != nil {
-				return err
-			}
-			terms := make([]any, len(c.terms))
-			for i, w := range c.terms {
-				terms[i] = w
-			}
-			return insert("search_terms", []string{"term"}, terms)
+			return nil
 		}()
 		end := `COMMIT`
 		if err != nil {
@@ -365,6 +357,17 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 		}
 		if err != nil {
 			return err
+		}
+		var lastMessage int64
+		if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&lastMessage); err != nil {
+			return err
+		}
+		docs := make([]searchDoc, len(c.docs))
+		for i, d := range c.docs {
+			docs[i] = searchDoc{id: d.id, words: d.words}
+		}
+		if err := s.search.write(ctx, docs, map[string]int64{"messages": lastMessage, "tickets": -1}); err != nil {
+			return fmt.Errorf("search index: %w", err)
 		}
 		if progress != nil {
 			progress(c.last)
@@ -487,8 +490,6 @@ type bulkGen struct {
 	text     *corpus
 	calendar *deadline.Calendar
 	next     struct{ customer, ticket, thread, message, event int64 }
-	terms    map[string]struct{} // every word written so far
-	newTerms []string            // those first written in the chunk being made
 }
 
 func (g *bulkGen) chunk(first, last int) *bulkChunk {
@@ -502,8 +503,6 @@ func (g *bulkGen) chunk(first, last int) *bulkChunk {
 	for i := first; i < last; i++ {
 		g.ticket(c, i)
 	}
-	c.terms, g.newTerms = g.newTerms, nil
-	slices.Sort(c.terms)
 	return c
 }
 
@@ -709,17 +708,9 @@ func (g *bulkGen) ticket(c *bulkChunk, i int) {
 	slices.SortFunc(c.docs[len(c.docs)-m-1:], func(a, b bulkDoc) int { return cmpInt(a.id, b.id) })
 }
 
-// doc is a search entry: the folded words of text, as indexDoc writes them;
-// the words never seen before are kept for SQLite's search_terms.
+// doc is a search entry: the folded words of text, as the index takes them.
 func (g *bulkGen) doc(id int64, text string) bulkDoc {
-	words := fold.Words(text)
-	for _, w := range words {
-		if _, ok := g.terms[w]; !ok {
-			g.terms[w] = struct{}{}
-			g.newTerms = append(g.newTerms, w)
-		}
-	}
-	return bulkDoc{id, words}
+	return bulkDoc{id, fold.Words(text)}
 }
 
 // agentOf is who answers: the assignee, or anyone when there is none.

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -55,6 +53,7 @@ type searchDoc struct {
 	id      int64
 	text    string
 	replace bool
+	words   []string // the text folded, when already done (bulk loads)
 }
 
 // indexDoc (re)writes the search entry doc with text when the transaction
@@ -67,7 +66,7 @@ type searchDoc struct {
 // before it replaces or deletes an entry. Written as they came, each message
 // cost a segment of its own and its merges: most of an ingest's time.
 func (t *tx) indexDoc(doc int64, text string, fresh bool) {
-	t.docs = append(t.docs, searchDoc{doc, text, !fresh})
+	t.docs = append(t.docs, searchDoc{id: doc, text: text, replace: !fresh})
 }
 
 // writeDocs writes the entries indexDoc kept: per id, the last text; an entry
@@ -87,7 +86,6 @@ func (t *tx) writeDocs(ctx context.Context) error {
 		docs = append(docs, d)
 	}
 	t.docs = nil
-	docs = slices.DeleteFunc(docs, func(d searchDoc) bool { return d.text == "" && !d.replace }) // nothing to index, nothing to replace
 	if err := t.s.dialect.writeDocs(ctx, t, docs); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
@@ -98,39 +96,16 @@ type sqlite struct{}
 
 func (sqlite) name() string { return "sqlite" }
 
+// writeDocs queues the tickets whose own fields changed; the indexer reads
+// them, and new messages, from the main database (see searchIndex).
 func (sqlite) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
-	// The FTS5 table is contentless: it keeps no copy of the text, only the
-	// index. Entries that may exist are deleted first, in one statement, then
-	// all are inserted by the hundred, and their words added to search_terms
-	// ("?": SQLite looks "$n" up by name, n² for many).
-	var old []string
+	var ids []any
 	for _, d := range docs {
-		if d.replace {
-			old = append(old, strconv.FormatInt(d.id, 10)) // our own integers: safe to inline
+		if d.id&maxSeq == 0 {
+			ids = append(ids, docTicket(d.id))
 		}
 	}
-	if len(old) > 0 {
-		if _, err := t.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (`+strings.Join(old, ",")+`)`); err != nil {
-			return err
-		}
-	}
-	rows := make([]any, 0, 2*len(docs))
-	terms := map[string]bool{}
-	for _, d := range docs {
-		words := fold.Words(d.text)
-		for _, w := range words {
-			terms[w] = true
-		}
-		rows = append(rows, d.id, strings.Join(words, " "))
-	}
-	if err := insertRows(ctx, t, `INSERT INTO search_fts (rowid, body) VALUES `, 2, rows); err != nil {
-		return err
-	}
-	rows = rows[:0]
-	for _, w := range slices.Sorted(maps.Keys(terms)) {
-		rows = append(rows, w)
-	}
-	return insertRows(ctx, t, `INSERT OR IGNORE INTO search_terms (term) VALUES `, 1, rows)
+	return insertRows(ctx, t, `INSERT INTO search_queue (ticket_id) VALUES `, 1, ids)
 }
 
 // insertRows runs a multi-row INSERT of values, width a row, by the hundred;
@@ -170,12 +145,15 @@ const maxTerms = 1024
 // early. Words starting too many terms are checked on the entries' text;
 // when every word does, the prefix query runs.
 func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, int64, bool, error) {
-	if err := t.writeDocs(ctx); err != nil {
+	// What was just stored can be found: the index takes it first (a few
+	// thousand entries at most; past that, the indexer is busy with it).
+	if _, err := t.s.search.catchUp(ctx, 2*indexChunk); err != nil {
 		return nil, 0, false, err
 	}
+	x := t.s.search.rdb
 	var clauses, broad []string
 	for _, w := range words {
-		terms, err := queryStrings(ctx, t, `SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $3`,
+		terms, err := queryStrings(ctx, x, `SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
 			w, w+"\xff", maxTerms+1) // no UTF-8 byte is 0xff: the range is the words starting with w
 		if err != nil {
 			return nil, 0, false, err
@@ -203,7 +181,7 @@ func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64
 		broad = nil
 		limit = max(limit, searchMaxChunk)
 	}
-	docs, err := queryIDs(ctx, t, `SELECT rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3`,
+	docs, err := queryInts(ctx, x, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
 		strings.Join(clauses, " AND "), below, limit)
 	if err != nil || len(docs) == 0 {
 		return nil, 0, false, err
@@ -283,6 +261,7 @@ func (postgres) retryable(err error) bool {
 func (postgres) name() string { return "postgres" }
 
 func (postgres) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
+	docs = slices.DeleteFunc(docs, func(d searchDoc) bool { return d.text == "" && !d.replace }) // nothing to index, nothing to replace
 	// Folded in Go, so that no extension (unaccent) is needed on the server.
 	ids := make([]int64, len(docs))
 	texts := make([]string, len(docs))
@@ -388,8 +367,8 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-func queryStrings(ctx context.Context, t *tx, q string, args ...any) ([]string, error) {
-	rows, err := t.query(ctx, q, args...)
+func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

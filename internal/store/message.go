@@ -79,15 +79,6 @@ func (t *tx) InsertMessage(ctx context.Context, m *desk.Message, channelID int64
 	return true, nil
 }
 
-func (t *tx) MessageExists(ctx context.Context, channelID int64, sourceID string) (bool, error) {
-	var one int
-	err := t.queryRow(ctx, `SELECT 1 FROM messages WHERE channel_id = $1 AND source_id = $2`, channelID, sourceID).Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // Messages returns a ticket's messages in order, with their attachments, in
 // one query: on PostgreSQL each query is a round trip, a tenth of a ticket
 // page's time.

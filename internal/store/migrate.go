@@ -74,5 +74,8 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, name)
 	}
+	if s.search != nil {
+		s.search.start() // what it reads exists now
+	}
 	return applied, nil
 }

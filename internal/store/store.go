@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,9 @@ type Store struct {
 	dialect dialect
 	wdb     *sql.DB // writes: one connection on SQLite, the pool on PostgreSQL
 	rdb     *sql.DB // reads: a pool of connections (the same as wdb on PostgreSQL)
+
+	search      *searchIndex  // SQLite's full-text index, in a file of its own (nil on PostgreSQL)
+	checkpoints *checkpointer // SQLite's log copied to the file beside the writer (nil on PostgreSQL)
 
 	// writer admits one write transaction at a time on SQLite (nil on
 	// PostgreSQL); the pool keeps a second connection free for preparing.
@@ -58,7 +62,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// search index all over the file.
 		const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)&_pragma=temp_store(MEMORY)"
-		if s.wdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-262144)&_txlock=immediate"); err != nil {
+		if s.wdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer at a time (see writer): SQLite serializes writes anyway,
@@ -71,6 +75,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		s.rdb.SetMaxOpenConns(8)
 		s.rdb.SetMaxIdleConns(8)
+		if s.search, err = openSearchIndex(ctx, s, searchPath(dsn), pragmas); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if s.checkpoints, err = startCheckpointer(dsn, pragmas); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if err := s.wdb.PingContext(ctx); err != nil {
 		s.Close()
@@ -78,6 +90,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return s, nil
 }
+
+func (s *Store) log(what string, err error) { slog.Warn(what, "err", err) }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
@@ -89,6 +103,13 @@ func (s *Store) Dialect() string { return s.dialect.name() }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	var errs []error
+	if s.search != nil {
+		errs = append(errs, s.search.close())
+	}
+	if s.checkpoints != nil {
+		errs = append(errs, s.checkpoints.close())
+	}
 	s.mu.Lock()
 	for _, m := range s.stmts {
 		for _, st := range m {
@@ -97,7 +118,6 @@ func (s *Store) Close() error {
 	}
 	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
 	s.mu.Unlock()
-	var errs []error
 	if s.rdb != nil && s.rdb != s.wdb {
 		errs = append(errs, s.rdb.Close())
 	}
@@ -107,9 +127,23 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Compact folds the ticket counters' delta rows (PostgreSQL); serve runs it
-// every minute. Counts are right whether or not it has run.
+// Compact folds the ticket counters' delta rows (PostgreSQL) and drops the
+// search queue's rows the index has taken (SQLite); serve runs it every
+// minute. Counts and search are right whether or not it has run.
 func (s *Store) Compact(ctx context.Context) error {
+	if s.search != nil {
+		done, err := s.search.queueDone(ctx)
+		if err != nil {
+			return err
+		}
+		err = s.Write(ctx, func(dt desk.Tx) error {
+			_, err := dt.(*tx).ExecContext(ctx, `DELETE FROM search_queue WHERE id <= $1`, done)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("search queue: %w", err)
+		}
+	}
 	return s.dialect.compact(ctx, s.wdb)
 }
 
@@ -169,6 +203,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if !readOnly && s.search != nil {
+		s.search.poke()
+	}
 	return nil
 }
 
@@ -199,7 +236,8 @@ type tx struct {
 	s     *Store
 	db    *sql.DB
 	write bool
-	docs  []searchDoc // search entries written at commit: see indexDoc
+	docs  []searchDoc     // search entries written at commit: see indexDoc
+	seen  map[int64][]any // tickets' columns as read or written: see remember
 }
 
 // forUpdate locks the rows a write transaction reads before changing them, so

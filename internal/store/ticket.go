@@ -34,11 +34,17 @@ func scanTicket(r scanner, extra ...any) (desk.Ticket, error) {
 
 func (t *tx) TicketByID(ctx context.Context, id int64) (desk.Ticket, error) {
 	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id = $1`+t.forUpdate(), id))
+	if err == nil {
+		t.remember(&tk)
+	}
 	return tk, notFound(err, "ticket")
 }
 
 func (t *tx) TicketByOrder(ctx context.Context, channelID int64, orderRef string) (desk.Ticket, error) {
 	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.channel_id = $1 AND t.order_ref = $2`+t.forUpdate(), channelID, orderRef))
+	if err == nil {
+		t.remember(&tk)
+	}
 	return tk, notFound(err, "ticket")
 }
 
@@ -81,6 +87,7 @@ func (t *tx) InsertTicket(ctx context.Context, tk *desk.Ticket) (bool, error) {
 	}
 	tk.ID = id
 	tk.Number = desk.TicketNumber(tk.ID)
+	t.remember(tk)
 	t.indexDoc(docID(tk.ID, 0), "", true) // IndexTicket, next, has nothing to replace
 	return true, nil
 }
@@ -93,38 +100,39 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *desk.Ticket) error {
 	if tk.MessageCount > maxSeq {
 		return desk.Errorf(desk.EConflict, "ticket %d : trop de messages", tk.ID)
 	}
-	columns := []string{"customer_id", "status", "priority", "assignee_id", "deadline_at", "last_activity_at",
-		"closed_at", "closed_by", "problem", "real_email", "delivery_date", "reason", "subject", "message_count", "preview"}
-	values := []any{nullID(tk.CustomerID), string(tk.Status), string(tk.Priority), nullID(tk.AssigneeID),
-		ms(tk.Deadline), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy), tk.Problem,
-		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, int64(tk.MessageCount), tk.Preview}
+	columns := ticketChangeable
+	values := ticketValues(tk)
 	if t.s.dialect.name() == "sqlite" {
-		old := make([]any, len(columns))
-		dest := make([]any, len(columns))
-		for i := range old {
-			dest[i] = &old[i]
-		}
-		err := t.queryRow(ctx, `SELECT `+strings.Join(columns, ", ")+` FROM tickets WHERE id = $1`, tk.ID).Scan(dest...)
-		if err != nil {
-			return notFound(err, "ticket")
-		}
-		n := 0
-		for i := range columns {
-			if old[i] != values[i] {
-				columns[n], values[n] = columns[i], values[i]
-				n++
+		old, ok := t.seen[tk.ID]
+		if !ok {
+			old = make([]any, len(columns))
+			dest := make([]any, len(columns))
+			for i := range old {
+				dest[i] = &old[i]
+			}
+			err := t.queryRow(ctx, `SELECT `+strings.Join(columns, ", ")+` FROM tickets WHERE id = $1`, tk.ID).Scan(dest...)
+			if err != nil {
+				return notFound(err, "ticket")
 			}
 		}
-		if n == 0 {
+		t.remember(tk)
+		var changed []string
+		var set []any
+		for i := range columns {
+			if old[i] != values[i] {
+				changed, set = append(changed, columns[i]), append(set, values[i])
+			}
+		}
+		if len(changed) == 0 {
 			return nil
 		}
-		columns, values = columns[:n], values[:n]
+		columns, values = changed, set
 	}
-	set := make([]string, len(columns))
+	assign := make([]string, len(columns))
 	for i, c := range columns {
-		set[i] = c + " = $" + strconv.Itoa(i+2)
+		assign[i] = c + " = $" + strconv.Itoa(i+2)
 	}
-	res, err := t.exec(ctx, `UPDATE tickets SET `+strings.Join(set, ", ")+` WHERE id = $1`, append([]any{tk.ID}, values...)...)
+	res, err := t.exec(ctx, `UPDATE tickets SET `+strings.Join(assign, ", ")+` WHERE id = $1`, append([]any{tk.ID}, values...)...)
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", tk.ID, err)
 	}
@@ -134,9 +142,36 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *desk.Ticket) error {
 	return nil
 }
 
+// ticketChangeable are the columns UpdateTicket writes, in ticketValues' order.
+var ticketChangeable = []string{"customer_id", "status", "priority", "assignee_id", "deadline_at", "last_activity_at",
+	"closed_at", "closed_by", "problem", "real_email", "delivery_date", "reason", "subject", "message_count", "preview"}
+
+// ticketValues are a ticket's changeable columns as the driver gives them back.
+func ticketValues(tk *desk.Ticket) []any {
+	return []any{nullID(tk.CustomerID), string(tk.Status), string(tk.Priority), nullID(tk.AssigneeID),
+		ms(tk.Deadline), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy), tk.Problem,
+		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, int64(tk.MessageCount), tk.Preview}
+}
+
+// remember keeps what a write transaction read or wrote of a ticket, so that
+// UpdateTicket on SQLite can write only the changed columns without reading
+// them again.
+func (t *tx) remember(tk *desk.Ticket) {
+	if t.write && t.s.dialect.name() == "sqlite" {
+		if t.seen == nil {
+			t.seen = map[int64][]any{}
+		}
+		t.seen[tk.ID] = ticketValues(tk)
+	}
+}
+
 // IndexTicket writes the search entry of the ticket's own fields: number,
 // order, customer, emails, problem, subject.
 func (t *tx) IndexTicket(ctx context.Context, id int64) error {
+	if t.s.search != nil { // SQLite: queued; the indexer reads the fields (see searchIndex)
+		t.indexDoc(docID(id, 0), "", false)
+		return nil
+	}
 	var orderRef, custName, custEmail sql.NullString
 	var realEmail, problem, subject string
 	err := t.queryRow(ctx, `SELECT t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
