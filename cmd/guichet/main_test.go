@@ -201,3 +201,38 @@ func startServe(t *testing.T, args ...string) (string, func()) {
 	t.Fatalf("guichet %v did not start: %s", args, stderr.String())
 	return "", nil
 }
+
+// TestBenchCommand runs `guichet bench` on a tiny set, in a file of its own
+// beside (never in) the desk's database, and reads its JSON report.
+func TestBenchCommand(t *testing.T) {
+	data := t.TempDir()
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "--data", data, "--tickets", "300", "--samples", "3", "--batches", "2", "--batch-size", "20", "--json"}
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	var rep struct {
+		Tickets  int
+		Messages int64
+		Ingest   struct{ Messages int }
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	if rep.Tickets != 300 || rep.Messages != 3000 || rep.Ingest.Messages != 40 {
+		t.Errorf("report: %+v", rep)
+	}
+	if !strings.Contains(errOut.String(), "summary") {
+		t.Errorf("no summary on stderr:\n%s", errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(data, "bench.db")); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "guichet.db")); err == nil {
+		t.Error("bench wrote to the desk's database")
+	}
+	// A second run without --reuse refuses the filled database.
+	if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+		t.Error("a second run without --reuse filled a database that is not empty")
+	}
+}

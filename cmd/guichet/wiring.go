@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
+	"guichet/internal/bench"
 	"guichet/internal/blob"
 	"guichet/internal/demo"
 	"guichet/internal/desk"
@@ -45,6 +49,51 @@ func loadDemo(ctx context.Context, s *store.Store, blobs *blob.Local, stdout io.
 	return tw.Flush()
 }
 
+// benchCommand fills a database of its own with generated tickets and
+// measures the inbox, search, ticket views and ingestion on it.
 func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("bench : pas encore disponible")
+	fs, c := newFlags("bench", stderr)
+	var opt bench.Options
+	var asJSON bool
+	fs.IntVar(&opt.Tickets, "tickets", 1_000_000, "tickets générés (10 messages chacun)")
+	fs.BoolVar(&opt.Reuse, "reuse", false, "mesurer une base remplie par un passage précédent (la compléter s'il le faut)")
+	fs.Uint64Var(&opt.Seed, "seed", 1, "graine des données et des tirages")
+	fs.IntVar(&opt.Samples, "samples", 500, "appels mesurés par sorte de requête")
+	fs.IntVar(&opt.IngestBatches, "batches", 20, "lots ingérés à la fin (0 : aucun)")
+	fs.IntVar(&opt.BatchSize, "batch-size", 500, "messages par lot")
+	fs.BoolVar(&opt.SkipQueries, "skip-queries", false, "mesurer l'ingestion seulement")
+	fs.BoolVar(&asJSON, "json", false, "écrire le rapport en JSON sur la sortie standard (la progression va sur l'erreur)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "guichet bench [options] : remplit une base à part (--data/bench.db, ou --database) et la mesure.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if opt.IngestBatches == 0 {
+		opt.IngestBatches = -1 // bench.Options: zero is the default, negative is none
+	}
+	opt.DSN = c.database
+	if opt.DSN == "" {
+		if err := os.MkdirAll(c.data, 0o755); err != nil {
+			return err
+		}
+		opt.DSN = filepath.Join(c.data, "bench.db") // never the desk's own database
+	} else if !store.IsPostgres(opt.DSN) {
+		return fmt.Errorf("--database : URL postgres:// attendue (SQLite : utilisez --data)")
+	}
+	progress := stdout
+	if asJSON {
+		progress = stderr
+	}
+	rep, err := bench.Run(ctx, opt, progress)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return nil
 }

@@ -46,7 +46,7 @@ func TestRunSmall(t *testing.T) {
 	t.Log(out.String())
 }
 
-// TestRun is the real bench, run by hand until `guichet bench` calls Run:
+// TestRun is the real bench from go test (`guichet bench` is the same):
 //
 //	GUICHET_BENCH_DSN=/work/bench-data/guichet.db GUICHET_BENCH_TICKETS=1000000 \
 //	  go test ./internal/bench -run 'TestRun$' -v -timeout 0
