@@ -126,12 +126,8 @@ func (t *tx) ExistingSources(ctx context.Context, channelID int64, sourceIDs []s
 func (t *tx) ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]desk.Thread, error) {
 	var out []desk.Thread
 	err := chunks(ticketIDs, 1000, func(ids []int64) error {
-		list := make([]string, len(ids))
-		for i, id := range ids {
-			list[i] = strconv.FormatInt(id, 10) // our own integers: safe to inline
-		}
 		rows, err := t.QueryContext(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads
-			WHERE ticket_id IN (`+strings.Join(list, ",")+`) ORDER BY id`)
+			WHERE ticket_id IN (`+idList(ids)+`) ORDER BY id`)
 		if err != nil {
 			return err
 		}

@@ -183,12 +183,14 @@ const indexChunk = 4000
 // catchUp indexes what the main database holds and the index lacks, in
 // transactions of indexChunk messages, until nothing is left or, when limit
 // is not 0, about limit messages are done. It reports whether it caught up.
+// The lock is taken a transaction at a time, so that a search during a
+// rebuild (ten million messages take minutes) waits for one chunk, not all.
 func (x *searchIndex) catchUp(ctx context.Context, limit int) (bool, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	done := 0
 	for {
+		x.mu.Lock()
 		n, err := x.indexSome(ctx)
+		x.mu.Unlock()
 		if err != nil || n == 0 {
 			return err == nil, err
 		}
@@ -298,14 +300,14 @@ func (x *searchIndex) write(ctx context.Context, docs []searchDoc, marks map[str
 		return err
 	}
 	defer tx.Rollback()
-	var old []string
+	var old []int64
 	for _, d := range docs {
 		if d.replace {
-			old = append(old, strconv.FormatInt(d.id, 10)) // our own integers: safe to inline
+			old = append(old, d.id)
 		}
 	}
 	if len(old) > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (`+strings.Join(old, ",")+`)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN (`+idList(old)+`)`); err != nil {
 			return err
 		}
 	}
@@ -357,16 +359,17 @@ func insertValues(ctx context.Context, tx *sql.Tx, insert string, width int, val
 	return nil
 }
 
+// querier is a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // ticketTexts reads the searchable text of tickets' own fields.
-func ticketTexts(ctx context.Context, db *sql.DB, ids []int64) (map[int64]string, error) {
+func ticketTexts(ctx context.Context, db querier, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	err := chunks(ids, 1000, func(ids []int64) error {
-		list := make([]string, len(ids))
-		for i, id := range ids {
-			list[i] = strconv.FormatInt(id, 10)
-		}
 		rows, err := db.QueryContext(ctx, `SELECT t.id, t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
-			FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+strings.Join(list, ",")+`)`)
+			FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+idList(ids)+`)`)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"maps"
@@ -227,10 +226,10 @@ func (t *tx) searchTickets(ctx context.Context, f desk.TicketFilter) (desk.Ticke
 // docTexts returns the text of search entries, as they were indexed.
 func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, error) {
 	want := map[int64]bool{}
-	var tickets []string
+	var ids []int64
 	for _, d := range docs {
-		if !want[docID(docTicket(d), 0)] && !want[d] {
-			tickets = append(tickets, strconv.FormatInt(docTicket(d), 10))
+		if id := docTicket(d); len(ids) == 0 || ids[len(ids)-1] != id {
+			ids = append(ids, id)
 		}
 		want[d] = true
 	}
@@ -238,8 +237,7 @@ func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, erro
 	if len(docs) == 0 {
 		return out, nil
 	}
-	list := strings.Join(tickets, ",") // our own integers: safe to inline
-	rows, err := t.QueryContext(ctx, `SELECT ticket_id, seq, body FROM messages WHERE ticket_id IN (`+list+`)`)
+	rows, err := t.QueryContext(ctx, `SELECT ticket_id, seq, body FROM messages WHERE ticket_id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}
@@ -259,24 +257,13 @@ func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, erro
 		return nil, err
 	}
 	rows.Close()
-	rows, err = t.QueryContext(ctx, `SELECT t.id, t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
-		FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+list+`)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var orderRef, custName, custEmail sql.NullString
-		var realEmail, problem, subject string
-		if err := rows.Scan(&id, &orderRef, &realEmail, &problem, &subject, &custName, &custEmail); err != nil {
-			return nil, err
-		}
+	heads, err := ticketTexts(ctx, t, ids)
+	for id, text := range heads {
 		if want[docID(id, 0)] {
-			out[docID(id, 0)] = ticketDocText(id, orderRef.String, custName.String, custEmail.String, realEmail, problem, subject)
+			out[docID(id, 0)] = text
 		}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // ticketsIn loads the first n of ids, in their order, that pass the filter

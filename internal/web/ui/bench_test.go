@@ -7,8 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/blob"
+	"guichet/internal/demo"
 	"guichet/internal/desk"
+	"guichet/internal/store/storetest"
 	"guichet/internal/web"
+	"guichet/internal/web/live"
 	"guichet/internal/web/ui"
 )
 
@@ -86,4 +90,46 @@ func BenchmarkPages(b *testing.B) {
 	b.Run("inbox-search", func(b *testing.B) { benchPage(b, h, cookie, "/?status=&q=relance") })
 	b.Run("ticket", func(b *testing.B) { benchPage(b, h, cookie, "/tickets/"+long.Number) })
 	b.Run("ticket-live-fragment", func(b *testing.B) { benchPage(b, h, cookie, "/tickets/"+long.Number+"/live") })
+}
+
+// BenchmarkDemoPages measures the same pages on the demo data (`guichet serve
+// --demo`), signed in as its first ADV: the inbox as it opens, and the
+// ticket with the most messages: go test -run '^$' -bench DemoPages ./internal/web/ui/
+func BenchmarkDemoPages(b *testing.B) {
+	s := storetest.SQLite(b)
+	blobs, err := blob.NewLocal(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := demo.Load(ctx, s, blobs, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var adv demo.Login
+	for _, l := range sum.Logins {
+		if l.Role == desk.RoleADV {
+			adv = l
+			break
+		}
+	}
+	hub := live.New()
+	defer hub.Close()
+	d := desk.New(desk.Config{Store: s, Blobs: blobs, Notifier: hub})
+	_, _, token, err := d.SignIn(ctx, adv.Email, adv.Password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var busiest int64
+	if err := s.DB().QueryRowContext(ctx, `SELECT id FROM tickets ORDER BY message_count DESC, id LIMIT 1`).Scan(&busiest); err != nil {
+		b.Fatal(err)
+	}
+	number := desk.TicketNumber(busiest)
+	h := web.New(web.Config{Desk: d, Hub: hub, DB: s, UI: func(mux *http.ServeMux) {
+		ui.Register(mux, ui.Deps{Desk: d, Hub: hub})
+	}})
+	cookie := &http.Cookie{Name: "guichet_session", Value: token}
+	b.Logf("demo: %d tickets, %d messages; signed in as %s; busiest ticket %s", sum.Tickets, sum.Messages, adv.Email, number)
+	b.Run("inbox", func(b *testing.B) { benchPage(b, h, cookie, "/") })
+	b.Run("inbox-all-statuses", func(b *testing.B) { benchPage(b, h, cookie, "/?status=") })
+	b.Run("ticket", func(b *testing.B) { benchPage(b, h, cookie, "/tickets/"+number) })
 }
