@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"text/tabwriter"
 	"time"
 
@@ -63,6 +64,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&opt.BatchSize, "batch-size", 500, "messages par lot")
 	fs.BoolVar(&opt.SkipQueries, "skip-queries", false, "mesurer l'ingestion seulement")
 	fs.BoolVar(&asJSON, "json", false, "écrire le rapport en JSON sur la sortie standard (la progression va sur l'erreur)")
+	cpuProfile := fs.String("cpuprofile", "", "écrire un profil CPU (pprof) des mesures dans ce fichier")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "guichet bench [options] : remplit une base à part (--data/bench.db, ou --database) et la mesure.")
 		fs.PrintDefaults()
@@ -85,6 +87,19 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	progress := stdout
 	if asJSON {
 		progress = stderr
+	}
+	if *cpuProfile != "" {
+		opt.Profile = func() (stop func(), err error) {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				return nil, err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+				return nil, err
+			}
+			return func() { pprof.StopCPUProfile(); f.Close() }, nil
+		}
 	}
 	rep, err := bench.Run(ctx, opt, progress)
 	if err != nil {

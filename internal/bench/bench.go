@@ -40,6 +40,9 @@ type Options struct {
 	BatchSize     int
 	// SkipQueries measures ingestion only.
 	SkipQueries bool
+	// Profile, when set, is started once the data is there and stopped
+	// after the measures (a CPU profile, say).
+	Profile func() (stop func(), err error)
 }
 
 func (o *Options) defaults() error {
@@ -123,6 +126,13 @@ func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
 		return rep, err
 	}
 	fmt.Fprintf(out, "%d tickets, %d messages, %.2f GB on disk\n", rep.Tickets, rep.Messages, float64(rep.DBBytes)/1e9)
+	if opt.Profile != nil {
+		stop, err := opt.Profile()
+		if err != nil {
+			return rep, err
+		}
+		defer stop()
+	}
 	if !opt.SkipQueries {
 		for _, m := range []func(context.Context) ([]Result, error){b.inbox, b.search, b.views} {
 			rs, err := m(ctx)

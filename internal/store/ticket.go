@@ -190,8 +190,11 @@ func ticketDocText(id int64, orderRef, custName, custEmail, realEmail, problem, 
 }
 
 func (t *tx) TicketByThread(ctx context.Context, channelID int64, kind desk.ThreadKind, externalID string) (desk.Ticket, error) {
-	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM threads th JOIN tickets t ON t.id = th.ticket_id
-		WHERE th.external_id = $1 AND th.kind = $2 AND t.channel_id = $3 ORDER BY t.id LIMIT 1`+t.forUpdate(), externalID, kind, channelID))
+	// Threads first, by their conversation id (CROSS JOIN keeps SQLite to
+	// that order: left to choose, it scanned every ticket of the channel).
+	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM threads th CROSS JOIN tickets t
+		WHERE t.id = th.ticket_id AND th.external_id = $1 AND th.external_id <> '' AND th.kind = $2 AND t.channel_id = $3
+		ORDER BY t.id LIMIT 1`+t.forUpdate(), externalID, kind, channelID))
 	return tk, notFound(err, "ticket")
 }
 
