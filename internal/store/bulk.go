@@ -366,7 +366,7 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 		for i, d := range c.docs {
 			docs[i] = searchDoc{id: d.id, words: d.words}
 		}
-		if err := s.search.write(ctx, docs, map[string]int64{"messages": lastMessage, "tickets": -1}); err != nil {
+		if err := s.search.write(ctx, docs, nil, map[string]int64{"messages": lastMessage, "tickets": -1}); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 		if progress != nil {

@@ -264,9 +264,17 @@ func (x *searchIndex) indexSome(ctx context.Context) (int, error) {
 	if len(docs) == 0 && newTickets == marks["tickets"] {
 		return 0, nil
 	}
-	err = x.write(ctx, docs, map[string]int64{"messages": newMessages, "queue": newQueue, "tickets": newTickets})
+	err = x.write(ctx, docs, marks, map[string]int64{"messages": newMessages, "queue": newQueue, "tickets": newTickets})
+	if errors.Is(err, errIndexMoved) {
+		return 1, nil // another process indexed these meanwhile: read again
+	}
 	return len(docs), err
 }
+
+// errIndexMoved says that the index's marks are no longer those its entries
+// were read from: another process (a second guichet on the same file) wrote
+// them meanwhile.
+var errIndexMoved = errors.New("search index: written by another process meanwhile")
 
 // queueDone is the last search_queue row the index has taken.
 func (x *searchIndex) queueDone(ctx context.Context) (int64, error) {
@@ -293,13 +301,25 @@ func (x *searchIndex) marks(ctx context.Context) (map[string]int64, error) {
 	return m, rows.Err()
 }
 
-// write stores entries and the marks they reach, in one transaction.
-func (x *searchIndex) write(ctx context.Context, docs []searchDoc, marks map[string]int64) error {
+// write stores entries and the marks they reach, in one transaction. When
+// from is given, the index must still be at those marks (the transaction
+// holds the file's write lock from its start, so that the check holds until
+// commit); otherwise nothing is written and the error is errIndexMoved.
+func (x *searchIndex) write(ctx context.Context, docs []searchDoc, from, marks map[string]int64) error {
 	tx, err := x.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	for name, v := range from {
+		var now int64
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM search_state WHERE name = ?`, name).Scan(&now); err != nil {
+			return err
+		}
+		if now != v {
+			return errIndexMoved
+		}
+	}
 	var old []int64
 	for _, d := range docs {
 		if d.replace {

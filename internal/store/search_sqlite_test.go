@@ -136,3 +136,4 @@ func TestSQLiteSearchFile(t *testing.T) {
 		t.Errorf("after a version change, tva = %v; want %v", got, want)
 	}
 }
+
