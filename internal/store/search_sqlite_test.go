@@ -136,4 +136,3 @@ func TestSQLiteSearchFile(t *testing.T) {
 		t.Errorf("after a version change, tva = %v; want %v", got, want)
 	}
 }
-
