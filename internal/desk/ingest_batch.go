@@ -292,10 +292,5 @@ func (b *ingestBatch) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, t := range b.dirty {
-		if err := b.tx.UpdateTicket(ctx, t); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.tx.UpdateTickets(ctx, b.dirty)
 }

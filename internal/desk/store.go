@@ -52,6 +52,8 @@ type Tx interface {
 	ExistingSources(ctx context.Context, channelID int64, sourceIDs []string) (map[string]bool, error)
 	ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]Thread, error)
 	InsertMessages(ctx context.Context, ms []*Message, channelID int64) (stored int, err error)
+	// UpdateTickets is UpdateTicket for many tickets.
+	UpdateTickets(ctx context.Context, ts []*Ticket) error
 	InsertEvents(ctx context.Context, es []Event) error
 	Messages(ctx context.Context, ticketID int64) ([]Message, error)
 	InsertAttachment(ctx context.Context, a *Attachment) error

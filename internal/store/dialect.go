@@ -54,6 +54,7 @@ type searchDoc struct {
 	text    string
 	replace bool
 	words   []string // the text folded, when already done (bulk loads)
+	head    bool     // a ticket's own fields, read at commit (see IndexTicket)
 }
 
 // indexDoc (re)writes the search entry doc with text when the transaction
@@ -80,6 +81,7 @@ func (t *tx) writeDocs(ctx context.Context) error {
 	for _, d := range t.docs {
 		if i, ok := at[d.id]; ok {
 			docs[i].text = d.text
+			docs[i].head = docs[i].head || d.head
 			continue
 		}
 		at[d.id] = len(docs)
@@ -261,6 +263,23 @@ func (postgres) retryable(err error) bool {
 func (postgres) name() string { return "postgres" }
 
 func (postgres) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
+	var heads []int64
+	for _, d := range docs {
+		if d.head {
+			heads = append(heads, docTicket(d.id))
+		}
+	}
+	if len(heads) > 0 {
+		texts, err := ticketTexts(ctx, t, heads)
+		if err != nil {
+			return err
+		}
+		for i := range docs {
+			if docs[i].head {
+				docs[i].text = texts[docTicket(docs[i].id)]
+			}
+		}
+	}
 	docs = slices.DeleteFunc(docs, func(d searchDoc) bool { return d.text == "" && !d.replace }) // nothing to index, nothing to replace
 	// Folded in Go, so that no extension (unaccent) is needed on the server.
 	ids := make([]int64, len(docs))

@@ -41,6 +41,31 @@ func (t *tx) rowsSQL(n, width int) string {
 	return b.String()
 }
 
+// typedRowsSQL is rowsSQL with a PostgreSQL cast on each column (its
+// parameters have no type in a VALUES list); SQLite needs none.
+func (t *tx) typedRowsSQL(n int, types []string) string {
+	if t.s.dialect.name() != "postgres" {
+		return t.rowsSQL(n, len(types))
+	}
+	var b strings.Builder
+	p := 0
+	for r := range n {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c, typ := range types {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			p++
+			b.WriteString("$" + strconv.Itoa(p) + "::" + typ)
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
 // listSQL is a parenthesized list of n placeholders.
 func (t *tx) listSQL(n int) string {
 	r := t.rowsSQL(1, n)

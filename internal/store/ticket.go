@@ -142,6 +142,104 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *desk.Ticket) error {
 	return nil
 }
 
+// UpdateTickets writes tickets' changeable fields as UpdateTicket does, with
+// one UPDATE ... FROM (VALUES ...) for many tickets (both engines take it):
+// on SQLite one per set of changed columns, on PostgreSQL one per chunk, in
+// place of a statement, and on PostgreSQL a round trip, per ticket.
+func (t *tx) UpdateTickets(ctx context.Context, tks []*desk.Ticket) error {
+	sqlite := t.s.dialect.name() == "sqlite"
+	all := make([]int, len(ticketChangeable))
+	for i := range all {
+		all[i] = i
+	}
+	type row struct {
+		id     int64
+		values []any
+	}
+	groups := map[string][]row{}
+	var keys []string
+	columnsOf := map[string][]int{}
+	done := map[int64]bool{}
+	for i := len(tks) - 1; i >= 0; i-- { // the last of a ticket's copies wins
+		tk := tks[i]
+		if done[tk.ID] {
+			continue
+		}
+		done[tk.ID] = true
+		if tk.MessageCount > maxSeq {
+			return desk.Errorf(desk.EConflict, "ticket %d : trop de messages", tk.ID)
+		}
+		values := ticketValues(tk)
+		columns := all
+		if sqlite {
+			old, ok := t.seen[tk.ID]
+			if !ok { // not read in this transaction: UpdateTicket reads it
+				if err := t.UpdateTicket(ctx, tk); err != nil {
+					return err
+				}
+				continue
+			}
+			columns = nil
+			for c := range values {
+				if old[c] != values[c] {
+					columns = append(columns, c)
+				}
+			}
+			t.remember(tk)
+			if len(columns) == 0 {
+				continue
+			}
+		}
+		key := fmt.Sprint(columns)
+		if _, ok := columnsOf[key]; !ok {
+			columnsOf[key] = columns
+			keys = append(keys, key)
+		}
+		set := make([]any, len(columns))
+		for k, c := range columns {
+			set[k] = values[c]
+		}
+		groups[key] = append(groups[key], row{tk.ID, set})
+	}
+	for _, key := range keys {
+		columns := columnsOf[key]
+		assign := make([]string, len(columns))
+		for k, c := range columns {
+			assign[k] = ticketChangeable[c] + " = v.column" + strconv.Itoa(k+2)
+		}
+		casts := make([]string, 0, len(columns)+1)
+		casts = append(casts, "bigint")
+		for _, c := range columns {
+			casts = append(casts, ticketChangeableTypes[c])
+		}
+		err := chunks(groups[key], 200, func(rows []row) error {
+			args := make([]any, 0, len(rows)*(len(columns)+1))
+			for _, r := range rows {
+				args = append(args, r.id)
+				args = append(args, r.values...)
+			}
+			res, err := t.ExecContext(ctx, `UPDATE tickets SET `+strings.Join(assign, ", ")+
+				` FROM (VALUES `+t.typedRowsSQL(len(rows), casts)+`) AS v WHERE tickets.id = v.column1`, args...)
+			if err != nil {
+				return fmt.Errorf("update tickets: %w", t.s.dialect.mapError(err))
+			}
+			if n, _ := res.RowsAffected(); n != int64(len(rows)) {
+				return desk.NotFound("ticket")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ticketChangeableTypes are the PostgreSQL types of ticketChangeable, for
+// the casts a VALUES list of parameters needs there.
+var ticketChangeableTypes = []string{"bigint", "text", "text", "bigint", "bigint", "bigint",
+	"bigint", "bigint", "text", "text", "text", "text", "text", "integer", "text"}
+
 // ticketChangeable are the columns UpdateTicket writes, in ticketValues' order.
 var ticketChangeable = []string{"customer_id", "status", "priority", "assignee_id", "deadline_at", "last_activity_at",
 	"closed_at", "closed_by", "problem", "real_email", "delivery_date", "reason", "subject", "message_count", "preview"}
@@ -165,22 +263,12 @@ func (t *tx) remember(tk *desk.Ticket) {
 	}
 }
 
-// IndexTicket writes the search entry of the ticket's own fields: number,
-// order, customer, emails, problem, subject.
+// IndexTicket (re)writes the search entry of the ticket's own fields:
+// number, order, customer, emails, problem, subject. They are read at commit,
+// for all the transaction's tickets at once (PostgreSQL), or by the indexer
+// (SQLite).
 func (t *tx) IndexTicket(ctx context.Context, id int64) error {
-	if t.s.search != nil { // SQLite: queued; the indexer reads the fields (see searchIndex)
-		t.indexDoc(docID(id, 0), "", false)
-		return nil
-	}
-	var orderRef, custName, custEmail sql.NullString
-	var realEmail, problem, subject string
-	err := t.queryRow(ctx, `SELECT t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
-		FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = $1`, id).
-		Scan(&orderRef, &realEmail, &problem, &subject, &custName, &custEmail)
-	if err != nil {
-		return notFound(err, "ticket")
-	}
-	t.indexDoc(docID(id, 0), ticketDocText(id, orderRef.String, custName.String, custEmail.String, realEmail, problem, subject), false)
+	t.docs = append(t.docs, searchDoc{id: docID(id, 0), head: true, replace: true})
 	return nil
 }
 
