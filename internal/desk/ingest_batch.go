@@ -6,7 +6,7 @@ import (
 
 type orderKey struct {
 	channelID int64
-	orderRef  string // or, without an order, "\x00" + thread kind + "\x00" + conversation id
+	orderRef  string // or, without an order, see ticketKey
 }
 
 type threadKey struct {
@@ -23,8 +23,8 @@ type ingestBatch struct {
 	d             *Desk
 	tx            Tx
 	channels      map[int64]Channel
-	tickets       map[orderKey]*Ticket
-	threads       map[threadKey]Thread
+	openTickets   map[orderKey]*Ticket // the batch's tickets, by order or conversation
+	threadOf      map[threadKey]Thread
 	threadsLoaded map[int64]bool // tickets whose threads are in threads
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
@@ -36,8 +36,8 @@ type ingestBatch struct {
 }
 
 func newIngestBatch(d *Desk, tx Tx) *ingestBatch {
-	return &ingestBatch{d: d, tx: tx, channels: map[int64]Channel{}, tickets: map[orderKey]*Ticket{},
-		threads: map[threadKey]Thread{}, threadsLoaded: map[int64]bool{}, isTouched: map[int64]bool{}}
+	return &ingestBatch{d: d, tx: tx, channels: map[int64]Channel{}, openTickets: map[orderKey]*Ticket{},
+		threadOf: map[threadKey]Thread{}, threadsLoaded: map[int64]bool{}, isTouched: map[int64]bool{}}
 }
 
 // run stores msgs, sorted by channel and order.
@@ -102,20 +102,18 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 		seen[msgs[i].SourceID] = true // twice in the batch: stored once
 		fresh = append(fresh, &pending{in: &msgs[i]})
 	}
-	for _, p := range fresh {
-		if p.ticket, err = b.ticket(ctx, ch, p.in); err != nil {
-			return err
-		}
+	if err := b.tickets(ctx, ch, fresh); err != nil {
+		return err
 	}
 	if err := b.loadThreads(ctx, fresh); err != nil {
+		return err
+	}
+	if err := b.threads(ctx, fresh); err != nil {
 		return err
 	}
 	rows := make([]*Message, len(fresh))
 	next := map[*Ticket]int{}
 	for i, p := range fresh {
-		if p.thread, err = b.thread(ctx, p.ticket, p.in); err != nil {
-			return err
-		}
 		if next[p.ticket] == 0 {
 			next[p.ticket] = p.ticket.MessageCount + 1
 		}
@@ -196,59 +194,99 @@ func (b *ingestBatch) channel(ctx context.Context, id int64) (Channel, error) {
 	return c, err
 }
 
-// ticket returns the message's ticket, opening it when its order (or, without
-// an order, its conversation) has none.
-func (b *ingestBatch) ticket(ctx context.Context, ch Channel, in *preparedIncoming) (*Ticket, error) {
-	key := orderKey{ch.ID, in.OrderRef}
-	if in.OrderRef == "" && in.ThreadExternalID != "" {
-		key.orderRef = "\x00" + string(in.ThreadKind) + "\x00" + in.ThreadExternalID
-	}
-	if t, ok := b.tickets[key]; ok {
-		return t, nil
-	}
-	if in.OrderRef == "" && in.ThreadExternalID != "" {
-		t, err := b.tx.TicketByThread(ctx, ch.ID, in.ThreadKind, in.ThreadExternalID)
-		if err == nil {
-			b.keep(key, &t)
-			return &t, nil
+// tickets finds each message's ticket, and opens those its order (or,
+// without an order, its conversation) lacks: their customers, then the
+// tickets, each in one statement for the batch.
+func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) error {
+	var first []*pending // the first message of each ticket to open
+	waiting := map[orderKey][]*pending{}
+	for _, p := range ps {
+		key := ticketKey(ch, p.in)
+		if t, ok := b.openTickets[key]; ok {
+			p.ticket = t
+			continue
 		}
-		if !IsNotFound(err) {
-			return nil, err
+		if _, ok := waiting[key]; !ok && p.in.OrderRef == "" && p.in.ThreadExternalID != "" {
+			t, err := b.tx.TicketByThread(ctx, ch.ID, p.in.ThreadKind, p.in.ThreadExternalID)
+			if err == nil {
+				b.keep(key, &t)
+				p.ticket = &t
+				continue
+			}
+			if !IsNotFound(err) {
+				return err
+			}
 		}
+		if _, ok := waiting[key]; !ok {
+			first = append(first, p)
+		}
+		waiting[key] = append(waiting[key], p)
 	}
-	t := Ticket{
-		ChannelID: ch.ID, OrderRef: in.OrderRef, Status: StatusWaitingAdmin, Priority: P1,
-		AssigneeID: ch.ResponsibleID, Deadline: b.d.deadlineFor(ch, in.At),
-		OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
+	if len(first) == 0 {
+		return nil
 	}
-	var err error
-	if t.CustomerID, err = upsertCustomer(ctx, b.tx, ch.ID, in.cust, in.At); err != nil {
-		return nil, err
+	customers := make([]CustomerInput, len(first))
+	for i, p := range first {
+		customers[i] = p.in.cust
 	}
-	created, err := b.tx.InsertTicket(ctx, &t)
+	ids, err := upsertCustomers(ctx, b.tx, ch.ID, customers, first[0].in.At)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if !created { // another process opened it just now
-		if t, err = b.tx.TicketByOrder(ctx, ch.ID, in.OrderRef); err != nil {
-			return nil, err
+	ts := make([]*Ticket, len(first))
+	for i, p := range first {
+		in := p.in
+		ts[i] = &Ticket{
+			ChannelID: ch.ID, OrderRef: in.OrderRef, CustomerID: ids[i], Status: StatusWaitingAdmin, Priority: P1,
+			AssigneeID: ch.ResponsibleID, Deadline: b.d.deadlineFor(ch, in.At),
+			OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
 		}
-		b.keep(key, &t)
-		return &t, nil
 	}
-	if err := b.tx.IndexTicket(ctx, t.ID); err != nil {
-		return nil, err
+	created, err := b.tx.InsertTickets(ctx, ts)
+	if err != nil {
+		return err
 	}
-	b.events = append(b.events, Event{TicketID: t.ID, At: in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name})
-	b.threadsLoaded[t.ID] = true // a new ticket has no thread yet
-	b.opened++
-	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventCreated})
-	b.keep(key, &t)
-	return &t, nil
+	for i, p := range first {
+		key, t := ticketKey(ch, p.in), ts[i]
+		if !created[i] { // another process opened it just now
+			found, err := b.tx.TicketByOrder(ctx, ch.ID, p.in.OrderRef)
+			if err != nil {
+				return err
+			}
+			t = &found
+		} else {
+			if err := b.tx.IndexTicket(ctx, t.ID); err != nil {
+				return err
+			}
+			b.events = append(b.events, Event{TicketID: t.ID, At: p.in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name})
+			b.threadsLoaded[t.ID] = true // a new ticket has no thread yet
+			b.opened++
+			b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventCreated})
+		}
+		b.keep(key, t)
+		for _, q := range waiting[key] {
+			q.ticket = t
+		}
+	}
+	return nil
+}
+
+// ticketKey is the message's order or, without one, its conversation; a
+// message with neither is a ticket of its own.
+func ticketKey(ch Channel, in *preparedIncoming) orderKey {
+	key := orderKey{ch.ID, in.OrderRef}
+	switch {
+	case in.OrderRef != "":
+	case in.ThreadExternalID != "":
+		key.orderRef = "\x00" + string(in.ThreadKind) + "\x00" + in.ThreadExternalID
+	default:
+		key.orderRef = "\x00\x00" + in.SourceID
+	}
+	return key
 }
 
 func (b *ingestBatch) keep(key orderKey, t *Ticket) {
-	b.tickets[key] = t
+	b.openTickets[key] = t
 	b.dirty = append(b.dirty, t)
 }
 
@@ -266,23 +304,37 @@ func (b *ingestBatch) loadThreads(ctx context.Context, ps []*pending) error {
 	}
 	ths, err := b.tx.ThreadsOfTickets(ctx, ids)
 	for _, th := range ths {
-		b.threads[threadKey{th.TicketID, th.Kind, th.ExternalID}] = th
+		b.threadOf[threadKey{th.TicketID, th.Kind, th.ExternalID}] = th
 	}
 	return err
 }
 
-// thread returns the message's thread, opening it when its ticket has none.
-func (b *ingestBatch) thread(ctx context.Context, t *Ticket, in *preparedIncoming) (Thread, error) {
-	key := threadKey{t.ID, in.ThreadKind, in.ThreadExternalID}
-	if th, ok := b.threads[key]; ok {
-		return th, nil
+// threads finds each message's thread, and opens in one statement those
+// their tickets lack.
+func (b *ingestBatch) threads(ctx context.Context, ps []*pending) error {
+	var missing []*Thread
+	opened := map[threadKey]*Thread{}
+	for _, p := range ps {
+		key := threadKey{p.ticket.ID, p.in.ThreadKind, p.in.ThreadExternalID}
+		if _, ok := b.threadOf[key]; ok || opened[key] != nil {
+			continue
+		}
+		th := &Thread{TicketID: p.ticket.ID, Kind: p.in.ThreadKind, ExternalID: p.in.ThreadExternalID, Subject: p.in.ThreadSubject, CreatedAt: p.in.At}
+		opened[key] = th
+		missing = append(missing, th)
 	}
-	th := Thread{TicketID: t.ID, Kind: in.ThreadKind, ExternalID: in.ThreadExternalID, Subject: in.ThreadSubject, CreatedAt: in.At}
-	if err := b.tx.InsertThread(ctx, &th); err != nil {
-		return Thread{}, err
+	if len(missing) > 0 {
+		if err := b.tx.InsertThreads(ctx, missing); err != nil {
+			return err
+		}
+		for key, th := range opened {
+			b.threadOf[key] = *th
+		}
 	}
-	b.threads[key] = th
-	return th, nil
+	for _, p := range ps {
+		p.thread = b.threadOf[threadKey{p.ticket.ID, p.in.ThreadKind, p.in.ThreadExternalID}]
+	}
+	return nil
 }
 
 // flush writes the batch's events, then each ticket it touched, once.

@@ -52,8 +52,15 @@ type Tx interface {
 	ExistingSources(ctx context.Context, channelID int64, sourceIDs []string) (map[string]bool, error)
 	ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]Thread, error)
 	InsertMessages(ctx context.Context, ms []*Message, channelID int64) (stored int, err error)
-	// UpdateTickets is UpdateTicket for many tickets.
+	// UpdateTickets is UpdateTicket for many tickets; InsertTickets is
+	// InsertTicket, saying for each whether it was created; InsertThreads
+	// stores threads, or finds those that exist; InsertCustomers stores
+	// customers of distinct external ids, or finds those that exist.
 	UpdateTickets(ctx context.Context, ts []*Ticket) error
+	InsertTickets(ctx context.Context, ts []*Ticket) (created []bool, err error)
+	InsertThreads(ctx context.Context, ths []*Thread) error
+	CustomersByExternal(ctx context.Context, channelID int64, externalIDs []string) ([]Customer, error)
+	InsertCustomers(ctx context.Context, cs []*Customer) error
 	InsertEvents(ctx context.Context, es []Event) error
 	Messages(ctx context.Context, ticketID int64) ([]Message, error)
 	InsertAttachment(ctx context.Context, a *Attachment) error

@@ -114,29 +114,68 @@ func checkCustomer(c CustomerInput) (CustomerInput, error) {
 // upsertCustomer finds the channel's customer by external id, or stores a new
 // one; it returns 0 when nothing is known of the customer.
 func upsertCustomer(ctx context.Context, tx Tx, channelID int64, in CustomerInput, now time.Time) (int64, error) {
-	if in == (CustomerInput{}) {
-		return 0, nil
-	}
-	if in.ExternalID != "" {
-		c, err := tx.CustomerByExternal(ctx, channelID, in.ExternalID)
-		if err == nil {
-			if (in.Name != "" && in.Name != c.Name) || (in.Email != "" && in.Email != c.Email) || (in.Phone != "" && in.Phone != c.Phone) {
-				c.Name, c.Email, c.Phone = or(in.Name, c.Name), or(in.Email, c.Email), or(in.Phone, c.Phone)
-				if err := tx.UpdateCustomer(ctx, &c); err != nil {
-					return 0, err
-				}
-			}
-			return c.ID, nil
-		}
-		if !IsNotFound(err) {
-			return 0, err
-		}
-	}
-	c := Customer{ChannelID: channelID, ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, CreatedAt: now}
-	if err := tx.InsertCustomer(ctx, &c); err != nil {
+	ids, err := upsertCustomers(ctx, tx, channelID, []CustomerInput{in}, now)
+	if err != nil {
 		return 0, err
 	}
-	return c.ID, nil
+	return ids[0], nil
+}
+
+// upsertCustomers returns the customer of each input (0 for an empty one):
+// the channel's customer of that external id, brought up to date with what
+// the input says, or a new one. Each statement serves all the inputs.
+func upsertCustomers(ctx context.Context, tx Tx, channelID int64, ins []CustomerInput, now time.Time) ([]int64, error) {
+	var external []string
+	for _, in := range ins {
+		if in.ExternalID != "" {
+			external = append(external, in.ExternalID)
+		}
+	}
+	known := map[string]*Customer{}
+	if len(external) > 0 {
+		found, err := tx.CustomersByExternal(ctx, channelID, external)
+		if err != nil {
+			return nil, err
+		}
+		for i := range found {
+			known[found[i].ExternalID] = &found[i]
+		}
+	}
+	of := make([]*Customer, len(ins))
+	var fresh []*Customer
+	for i, in := range ins {
+		if in == (CustomerInput{}) {
+			continue
+		}
+		if c := known[in.ExternalID]; c != nil && in.ExternalID != "" {
+			of[i] = c
+			if c.ID != 0 && ((in.Name != "" && in.Name != c.Name) || (in.Email != "" && in.Email != c.Email) || (in.Phone != "" && in.Phone != c.Phone)) {
+				c.Name, c.Email, c.Phone = or(in.Name, c.Name), or(in.Email, c.Email), or(in.Phone, c.Phone)
+				if err := tx.UpdateCustomer(ctx, c); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		c := &Customer{ChannelID: channelID, ExternalID: in.ExternalID, Name: in.Name, Email: in.Email, Phone: in.Phone, CreatedAt: now}
+		if in.ExternalID != "" {
+			known[in.ExternalID] = c // the batch's other orders of this customer take it too
+		}
+		of[i] = c
+		fresh = append(fresh, c)
+	}
+	if len(fresh) > 0 {
+		if err := tx.InsertCustomers(ctx, fresh); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, len(ins))
+	for i, c := range of {
+		if c != nil {
+			ids[i] = c.ID
+		}
+	}
+	return ids, nil
 }
 
 func or(a, b string) string {

@@ -240,3 +240,188 @@ func (t *tx) InsertEvents(ctx context.Context, es []desk.Event) error {
 		return nil
 	})
 }
+
+// CustomersByExternal returns the channel's customers of these external ids.
+func (t *tx) CustomersByExternal(ctx context.Context, channelID int64, externalIDs []string) ([]desk.Customer, error) {
+	var out []desk.Customer
+	err := chunks(externalIDs, 500, func(ids []string) error {
+		args := make([]any, 0, len(ids)+1)
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		args = append(args, channelID)
+		rows, err := t.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE external_id IN (`+t.listSQL(len(ids))+
+			`) AND channel_id = `+t.param(len(ids)+1), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCustomer(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// InsertCustomers stores customers and sets their IDs; one whose (channel,
+// external id) exists already gets that customer's ID, as InsertCustomer.
+// External ids must be distinct; customers without one are stored one by one
+// (nothing else tells the returned rows apart).
+func (t *tx) InsertCustomers(ctx context.Context, cs []*desk.Customer) error {
+	var keyed []*desk.Customer
+	for _, c := range cs {
+		if c.ExternalID == "" || c.ChannelID == 0 {
+			if err := t.InsertCustomer(ctx, c); err != nil {
+				return err
+			}
+			continue
+		}
+		keyed = append(keyed, c)
+	}
+	return chunks(keyed, batchRows, func(cs []*desk.Customer) error {
+		const width = 7
+		args := make([]any, 0, width*len(cs))
+		byKey := make(map[string]*desk.Customer, len(cs))
+		for _, c := range cs {
+			byKey[c.ExternalID] = c
+			args = append(args, c.ChannelID, c.ExternalID, c.Name, c.Email, c.Phone, c.Note, ms(c.CreatedAt))
+		}
+		rows, err := t.QueryContext(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at)
+			VALUES `+t.rowsSQL(len(cs), width)+`
+			ON CONFLICT (channel_id, external_id) DO UPDATE SET external_id = excluded.external_id
+			RETURNING id, external_id`, args...)
+		if err != nil {
+			return fmt.Errorf("insert customers: %w", t.s.dialect.mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var ext string
+			if err := rows.Scan(&id, &ext); err != nil {
+				return err
+			}
+			if c := byKey[ext]; c != nil {
+				c.ID = id
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// InsertTickets stores tickets as InsertTicket does, and reports for each
+// whether it was created: a (channel, order) pair that has a ticket already
+// stores nothing. Tickets without an order are stored one by one.
+func (t *tx) InsertTickets(ctx context.Context, ts []*desk.Ticket) ([]bool, error) {
+	created := make([]bool, len(ts))
+	type key struct {
+		channel int64
+		order   string
+	}
+	at := map[key]int{}
+	var keyed []*desk.Ticket
+	for i, tk := range ts {
+		if tk.OrderRef == "" {
+			ok, err := t.InsertTicket(ctx, tk)
+			if err != nil {
+				return nil, err
+			}
+			created[i] = ok
+			continue
+		}
+		at[key{tk.ChannelID, tk.OrderRef}] = i
+		keyed = append(keyed, tk)
+	}
+	err := chunks(keyed, 200, func(batch []*desk.Ticket) error {
+		const width = 18
+		args := make([]any, 0, width*len(batch))
+		for _, tk := range batch {
+			if tk.MessageCount > maxSeq {
+				return desk.Errorf(desk.EConflict, "ticket : trop de messages")
+			}
+			args = append(args, tk.ChannelID, tk.OrderRef, nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
+				ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
+				tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
+		}
+		rows, err := t.QueryContext(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
+				deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
+				reason, subject, message_count, preview)
+			VALUES `+t.rowsSQL(len(batch), width)+`
+			ON CONFLICT (channel_id, order_ref) DO NOTHING
+			RETURNING id, channel_id, order_ref`, args...)
+		if err != nil {
+			return fmt.Errorf("insert tickets: %w", t.s.dialect.mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k key
+			var id int64
+			if err := rows.Scan(&id, &k.channel, &k.order); err != nil {
+				return err
+			}
+			i, ok := at[k]
+			if !ok {
+				continue
+			}
+			tk := ts[i]
+			tk.ID, tk.Number, created[i] = id, desk.TicketNumber(id), true
+			t.remember(tk)
+			t.indexDoc(docID(id, 0), "", true) // IndexTicket, next, has nothing to replace
+		}
+		return rows.Err()
+	})
+	return created, err
+}
+
+// InsertThreads stores threads and sets their IDs; a thread the ticket has
+// already (same kind and conversation) gets that thread's ID.
+func (t *tx) InsertThreads(ctx context.Context, ths []*desk.Thread) error {
+	type key struct {
+		ticket   int64
+		kind     desk.ThreadKind
+		external string
+	}
+	err := chunks(ths, batchRows, func(batch []*desk.Thread) error {
+		const width = 5
+		args := make([]any, 0, width*len(batch))
+		at := make(map[key]*desk.Thread, len(batch))
+		for _, th := range batch {
+			at[key{th.TicketID, th.Kind, th.ExternalID}] = th
+			args = append(args, th.TicketID, th.Kind, th.ExternalID, th.Subject, ms(th.CreatedAt))
+		}
+		rows, err := t.QueryContext(ctx, `INSERT INTO threads (ticket_id, kind, external_id, subject, created_at)
+			VALUES `+t.rowsSQL(len(batch), width)+`
+			ON CONFLICT (ticket_id, kind, external_id) DO NOTHING
+			RETURNING id, ticket_id, kind, external_id`, args...)
+		if err != nil {
+			return fmt.Errorf("insert threads: %w", t.s.dialect.mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k key
+			var id int64
+			if err := rows.Scan(&id, &k.ticket, &k.kind, &k.external); err != nil {
+				return err
+			}
+			if th := at[k]; th != nil {
+				th.ID = id
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, th := range ths { // there already, or twice in the list: InsertThread finds it
+		if th.ID == 0 {
+			if err := t.InsertThread(ctx, th); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
