@@ -107,30 +107,7 @@ func (sqlite) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
 			ids = append(ids, docTicket(d.id))
 		}
 	}
-	return insertRows(ctx, t, `INSERT INTO search_queue (ticket_id) VALUES `, 1, ids)
-}
-
-// insertRows runs a multi-row INSERT of values, width a row, by the hundred;
-// the full statement is kept prepared, not the last one: one per size would
-// pile up.
-func insertRows(ctx context.Context, t *tx, insert string, width int, values []any) error {
-	const full = 256
-	row := "(" + strings.Repeat("?, ", width-1) + "?)"
-	for len(values) > 0 {
-		n := min(len(values)/width, full)
-		q := insert + strings.Repeat(row+", ", n-1) + row
-		var err error
-		if n == 1 || n == full {
-			_, err = t.exec(ctx, q, values[:n*width]...)
-		} else {
-			_, err = t.ExecContext(ctx, q, values[:n*width]...)
-		}
-		if err != nil {
-			return err
-		}
-		values = values[n*width:]
-	}
-	return nil
+	return insertValues(ctx, t.Tx, `INSERT INTO search_queue (ticket_id) VALUES `, 1, ids)
 }
 
 // maxTerms is how many terms a word may start and still be searched as
@@ -363,14 +340,6 @@ func (t *tx) insertID(ctx context.Context, query string, args ...any) (id int64,
 	}
 	id, err = res.LastInsertId() // the row's, not a trigger's: SQLite restores it after one
 	return id, err == nil, err
-}
-
-func queryIDs(ctx context.Context, t *tx, q string, args ...any) ([]int64, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	return scanIDs(rows)
 }
 
 func scanIDs(rows *sql.Rows) ([]int64, error) {
