@@ -87,27 +87,38 @@ func chunks[T any](items []T, size int, fn func([]T) error) error {
 const batchRows = 256
 
 func (t *tx) TicketsByOrders(ctx context.Context, channelID int64, refs []string) ([]desk.Ticket, error) {
-	var out []desk.Ticket
-	err := chunks(refs, 500, func(refs []string) error {
-		args := make([]any, 0, len(refs)+1)
-		for _, r := range refs {
-			args = append(args, r)
+	ts, err := queryByKeys(ctx, t, channelID, refs, func(in, channel string) string {
+		return `SELECT ` + ticketColumns + ` FROM tickets t WHERE t.order_ref IN (` + in + `) AND t.channel_id = ` + channel +
+			` ORDER BY t.order_ref` + t.forUpdate()
+	}, func(r scanner) (desk.Ticket, error) { return scanTicket(r) })
+	for i := range ts {
+		t.remember(&ts[i])
+	}
+	return ts, err
+}
+
+// queryByKeys runs the query that query makes of a list of placeholders
+// and of the channel's placeholder over keys, 500 at a time, and scans its
+// rows with scan. The statement is not kept prepared: the count varies.
+func queryByKeys[T any](ctx context.Context, t *tx, channelID int64, keys []string, query func(in, channel string) string, scan func(scanner) (T, error)) ([]T, error) {
+	var out []T
+	err := chunks(keys, 500, func(keys []string) error {
+		args := make([]any, 0, len(keys)+1)
+		for _, k := range keys {
+			args = append(args, k)
 		}
 		args = append(args, channelID)
-		q := `SELECT ` + ticketColumns + ` FROM tickets t WHERE t.order_ref IN (` + t.listSQL(len(refs)) + `) AND t.channel_id = ` +
-			t.param(len(refs)+1) + ` ORDER BY t.order_ref` + t.forUpdate()
-		rows, err := t.QueryContext(ctx, q, args...) // not kept prepared: the count varies
+		rows, err := t.QueryContext(ctx, query(t.listSQL(len(keys)), t.param(len(keys)+1)), args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			tk, err := scanTicket(rows)
+			v, err := scan(rows)
 			if err != nil {
 				return err
 			}
-			t.remember(&tk)
-			out = append(out, tk)
+			out = append(out, v)
 		}
 		return rows.Err()
 	})
@@ -123,28 +134,13 @@ func (t *tx) param(i int) string {
 }
 
 func (t *tx) ExistingSources(ctx context.Context, channelID int64, sourceIDs []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	err := chunks(sourceIDs, 500, func(ids []string) error {
-		args := make([]any, 0, len(ids)+1)
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		args = append(args, channelID)
-		rows, err := t.QueryContext(ctx, `SELECT source_id FROM messages WHERE source_id IN (`+t.listSQL(len(ids))+
-			`) AND channel_id = `+t.param(len(ids)+1), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				return err
-			}
-			out[s] = true
-		}
-		return rows.Err()
-	})
+	found, err := queryByKeys(ctx, t, channelID, sourceIDs, func(in, channel string) string {
+		return `SELECT source_id FROM messages WHERE source_id IN (` + in + `) AND channel_id = ` + channel
+	}, func(r scanner) (s string, err error) { return s, r.Scan(&s) })
+	out := make(map[string]bool, len(found))
+	for _, s := range found {
+		out[s] = true
+	}
 	return out, err
 }
 
@@ -243,29 +239,9 @@ func (t *tx) InsertEvents(ctx context.Context, es []desk.Event) error {
 
 // CustomersByExternal returns the channel's customers of these external ids.
 func (t *tx) CustomersByExternal(ctx context.Context, channelID int64, externalIDs []string) ([]desk.Customer, error) {
-	var out []desk.Customer
-	err := chunks(externalIDs, 500, func(ids []string) error {
-		args := make([]any, 0, len(ids)+1)
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		args = append(args, channelID)
-		rows, err := t.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE external_id IN (`+t.listSQL(len(ids))+
-			`) AND channel_id = `+t.param(len(ids)+1), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCustomer(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return queryByKeys(ctx, t, channelID, externalIDs, func(in, channel string) string {
+		return `SELECT ` + customerColumns + ` FROM customers WHERE external_id IN (` + in + `) AND channel_id = ` + channel
+	}, scanCustomer)
 }
 
 // InsertCustomers stores customers and sets their IDs; one whose (channel,
