@@ -25,7 +25,7 @@ type ingestBatch struct {
 	channels      map[int64]Channel
 	openTickets   map[orderKey]*Ticket // the batch's tickets, by order or conversation
 	threadOf      map[threadKey]Thread
-	threadsLoaded map[int64]bool // tickets whose threads are in threads
+	threadsLoaded map[int64]bool // tickets whose threads are in threadOf
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
 
