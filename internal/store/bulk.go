@@ -308,12 +308,11 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	// Statements prepared on the connection run inside the transaction
 	// begun on it by hand: database/sql would prepare them again for a Tx.
 	insert := func(table string, columns []string, values []any) error {
-		const verb = "INSERT"
 		const maxVars = 30000 // SQLite allows 32766 per statement
 		per := maxVars / len(columns)
 		for len(values) > 0 {
 			n := min(per, len(values)/len(columns))
-			q := multiInsert(verb, table, columns, n)
+			q := multiInsert(table, columns, n)
 			st, ok := stmts[q]
 			if !ok {
 				var err error
@@ -331,7 +330,7 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	}
 	// The search index is written here, chunk by chunk, in place of the
 	// indexer, which is kept out meanwhile (after it took what was there).
-	if _, err := s.search.catchUp(ctx, 0); err != nil {
+	if err := s.search.catchUp(ctx, 0); err != nil {
 		return err
 	}
 	s.search.mu.Lock()
@@ -378,9 +377,9 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 
 // multiInsert is an INSERT of n rows. Its placeholders are plain "?":
 // SQLite looks "$n" up by name, which costs n² for thousands of them.
-func multiInsert(verb, table string, columns []string, n int) string {
+func multiInsert(table string, columns []string, n int) string {
 	row := "(" + strings.Repeat("?, ", len(columns)-1) + "?)"
-	return fmt.Sprintf("%s INTO %s (%s) VALUES ", verb, table, strings.Join(columns, ", ")) +
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(columns, ", ")) +
 		strings.Repeat(row+", ", n-1) + row
 }
 

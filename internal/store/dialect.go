@@ -126,7 +126,7 @@ const maxTerms = 1024
 func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, int64, bool, error) {
 	// What was just stored can be found: the index takes it first (a few
 	// thousand entries at most; past that, the indexer is busy with it).
-	if _, err := t.s.search.catchUp(ctx, 2*indexChunk); err != nil {
+	if err := t.s.search.catchUp(ctx, 2*indexChunk); err != nil {
 		return nil, 0, false, err
 	}
 	x := t.s.search.rdb

@@ -18,35 +18,13 @@ import (
 // dialect's placeholders ("?" on SQLite, where "$n" is looked up by name at
 // a cost that grows with the count).
 func (t *tx) rowsSQL(n, width int) string {
-	var b strings.Builder
-	p := 0
-	for r := range n {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range width {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			p++
-			if t.s.dialect.name() == "postgres" {
-				b.WriteString("$" + strconv.Itoa(p))
-			} else {
-				b.WriteByte('?')
-			}
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
+	return t.typedRowsSQL(n, make([]string, width))
 }
 
-// typedRowsSQL is rowsSQL with a PostgreSQL cast on each column (its
-// parameters have no type in a VALUES list); SQLite needs none.
+// typedRowsSQL is rowsSQL with, on PostgreSQL, a cast on each column whose
+// type is given (parameters have no type in a VALUES list there).
 func (t *tx) typedRowsSQL(n int, types []string) string {
-	if t.s.dialect.name() != "postgres" {
-		return t.rowsSQL(n, len(types))
-	}
+	postgres := t.s.dialect.name() == "postgres"
 	var b strings.Builder
 	p := 0
 	for r := range n {
@@ -59,7 +37,14 @@ func (t *tx) typedRowsSQL(n int, types []string) string {
 				b.WriteString(", ")
 			}
 			p++
-			b.WriteString("$" + strconv.Itoa(p) + "::" + typ)
+			switch {
+			case !postgres:
+				b.WriteByte('?')
+			case typ == "":
+				b.WriteString("$" + strconv.Itoa(p))
+			default:
+				b.WriteString("$" + strconv.Itoa(p) + "::" + typ)
+			}
 		}
 		b.WriteByte(')')
 	}

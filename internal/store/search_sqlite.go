@@ -121,27 +121,25 @@ func (x *searchIndex) start() {
 }
 
 func (x *searchIndex) run() {
-	{
-		defer close(x.done)
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		go func() { <-x.stop; cancel() }()
-		for {
-			select {
+	defer close(x.done)
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-x.stop; cancel() }()
+	for {
+		select {
+		case <-x.stop:
+			return
+		case <-x.wake:
+		case <-tick.C:
+		}
+		if err := x.catchUp(ctx, 0); err != nil && ctx.Err() == nil {
+			x.main.log("search index", err)
+			select { // retry later, not in a tight loop
+			case <-time.After(5 * time.Second):
 			case <-x.stop:
 				return
-			case <-x.wake:
-			case <-tick.C:
-			}
-			if _, err := x.catchUp(ctx, 0); err != nil && ctx.Err() == nil {
-				x.main.log("search index", err)
-				select { // retry later, not in a tight loop
-				case <-time.After(5 * time.Second):
-				case <-x.stop:
-					return
-				}
 			}
 		}
 	}
@@ -182,21 +180,21 @@ const indexChunk = 4000
 
 // catchUp indexes what the main database holds and the index lacks, in
 // transactions of indexChunk messages, until nothing is left or, when limit
-// is not 0, about limit messages are done. It reports whether it caught up.
+// is not 0, about limit messages are done.
 // The lock is taken a transaction at a time, so that a search during a
 // rebuild (ten million messages take minutes) waits for one chunk, not all.
-func (x *searchIndex) catchUp(ctx context.Context, limit int) (bool, error) {
+func (x *searchIndex) catchUp(ctx context.Context, limit int) error {
 	done := 0
 	for {
 		x.mu.Lock()
 		n, err := x.indexSome(ctx)
 		x.mu.Unlock()
 		if err != nil || n == 0 {
-			return err == nil, err
+			return err
 		}
 		done += n
 		if limit > 0 && done >= limit {
-			return false, nil
+			return nil
 		}
 	}
 }
@@ -440,6 +438,5 @@ func (s *Store) SyncSearch(ctx context.Context) error {
 	if s.search == nil {
 		return nil
 	}
-	_, err := s.search.catchUp(ctx, 0)
-	return err
+	return s.search.catchUp(ctx, 0)
 }
