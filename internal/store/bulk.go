@@ -330,7 +330,7 @@ func (s *Store) bulkSQLite(ctx context.Context, chunks <-chan *bulkChunk, progre
 	}
 	// The search index is written here, chunk by chunk, in place of the
 	// indexer, which is kept out meanwhile (after it took what was there).
-	if err := s.search.catchUp(ctx, 0); err != nil {
+	if err := s.search.catchUp(ctx, s.search.src, 0); err != nil {
 		return err
 	}
 	s.search.mu.Lock()

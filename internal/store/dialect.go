@@ -126,13 +126,14 @@ const maxTerms = 1024
 func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64, limit int) ([]int64, int64, bool, error) {
 	// What was just stored can be found: the index takes it first (a few
 	// thousand entries at most; past that, the indexer is busy with it).
-	if err := t.s.search.catchUp(ctx, 2*indexChunk); err != nil {
+	// It reads the main file through this transaction, and this
+	// transaction reads the index (attached as "search") only after.
+	if err := t.s.search.catchUp(ctx, t.Tx, 2*indexChunk); err != nil {
 		return nil, 0, false, err
 	}
-	x := t.s.search.rdb
 	var clauses, broad []string
 	for _, w := range words {
-		terms, err := queryStrings(ctx, x, `SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
+		terms, err := queryStrings(ctx, t.Tx, `SELECT term FROM search.search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
 			w, w+"\xff", maxTerms+1) // no UTF-8 byte is 0xff: the range is the words starting with w
 		if err != nil {
 			return nil, 0, false, err
@@ -160,7 +161,7 @@ func (sqlite) searchDocs(ctx context.Context, t *tx, words []string, below int64
 		broad = nil
 		limit = max(limit, searchMaxChunk)
 	}
-	docs, err := queryInts(ctx, x, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
+	docs, err := queryInts(ctx, t.Tx, `SELECT rowid FROM search.search_fts WHERE search_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
 		strings.Join(clauses, " AND "), below, limit)
 	if err != nil || len(docs) == 0 {
 		return nil, 0, false, err
@@ -247,7 +248,7 @@ func (postgres) writeDocs(ctx context.Context, t *tx, docs []searchDoc) error {
 		}
 	}
 	if len(heads) > 0 {
-		texts, err := ticketTexts(ctx, t, heads)
+		texts, err := ticketTexts(ctx, t.queryOnce, heads)
 		if err != nil {
 			return err
 		}
@@ -355,7 +356,7 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+func queryStrings(ctx context.Context, db querier, q string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

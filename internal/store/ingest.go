@@ -93,7 +93,7 @@ func queryByKeys[T any](ctx context.Context, t *tx, channelID int64, keys []stri
 			args = append(args, k)
 		}
 		args = append(args, channelID)
-		rows, err := t.QueryContext(ctx, query(t.listSQL(len(keys)), t.param(len(keys)+1)), args...)
+		rows, err := t.queryOnce(ctx, query(t.listSQL(len(keys)), t.param(len(keys)+1)), args...)
 		if err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (t *tx) ExistingSources(ctx context.Context, channelID int64, sourceIDs []s
 func (t *tx) ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]desk.Thread, error) {
 	var out []desk.Thread
 	err := chunks(ticketIDs, 1000, func(ids []int64) error {
-		rows, err := t.QueryContext(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads
+		rows, err := t.queryOnce(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads
 			WHERE ticket_id IN (`+idList(ids)+`) ORDER BY id`)
 		if err != nil {
 			return err
@@ -167,7 +167,7 @@ func (t *tx) InsertMessages(ctx context.Context, msgs []*desk.Message, channelID
 			args = append(args, m.TicketID, nullID(m.ThreadID), m.Seq, channelID, m.Direction, m.AuthorKind,
 				m.AuthorName, m.Body, m.BodyHTML, nullString(m.SourceID), m.Delivery, ms(m.CreatedAt))
 		}
-		rows, err := t.QueryContext(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
+		rows, err := t.queryOnce(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
 				author_name, body, body_html, source_id, delivery, created_at)
 			VALUES `+t.rowsSQL(len(batch), width)+`
 			ON CONFLICT (channel_id, source_id) DO NOTHING
@@ -213,7 +213,7 @@ func (t *tx) InsertEvents(ctx context.Context, es []desk.Event) error {
 		if len(es) == batchRows {
 			_, err = t.exec(ctx, q, args...)
 		} else {
-			_, err = t.ExecContext(ctx, q, args...)
+			_, err = t.execOnce(ctx, q, args...)
 		}
 		if err != nil {
 			return fmt.Errorf("insert events: %w", t.s.dialect.mapError(err))
@@ -252,7 +252,7 @@ func (t *tx) InsertCustomers(ctx context.Context, cs []*desk.Customer) error {
 			byKey[c.ExternalID] = c
 			args = append(args, c.ChannelID, c.ExternalID, c.Name, c.Email, c.Phone, c.Note, ms(c.CreatedAt))
 		}
-		rows, err := t.QueryContext(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at)
+		rows, err := t.queryOnce(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at)
 			VALUES `+t.rowsSQL(len(cs), width)+`
 			ON CONFLICT (channel_id, external_id) DO UPDATE SET external_id = excluded.external_id
 			RETURNING id, external_id`, args...)
@@ -308,7 +308,7 @@ func (t *tx) InsertTickets(ctx context.Context, ts []*desk.Ticket) ([]bool, erro
 				ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
 				tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
 		}
-		rows, err := t.QueryContext(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
+		rows, err := t.queryOnce(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
 				deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
 				reason, subject, message_count, preview)
 			VALUES `+t.rowsSQL(len(batch), width)+`
@@ -354,7 +354,7 @@ func (t *tx) InsertThreads(ctx context.Context, ths []*desk.Thread) error {
 			at[key{th.TicketID, th.Kind, th.ExternalID}] = th
 			args = append(args, th.TicketID, th.Kind, th.ExternalID, th.Subject, ms(th.CreatedAt))
 		}
-		rows, err := t.QueryContext(ctx, `INSERT INTO threads (ticket_id, kind, external_id, subject, created_at)
+		rows, err := t.queryOnce(ctx, `INSERT INTO threads (ticket_id, kind, external_id, subject, created_at)
 			VALUES `+t.rowsSQL(len(batch), width)+`
 			ON CONFLICT (ticket_id, kind, external_id) DO NOTHING
 			RETURNING id, ticket_id, kind, external_id`, args...)

@@ -58,7 +58,7 @@ func TestSearchIndexTwoProcesses(t *testing.T) {
 		t.Fatalf("writing from stale marks: %v; want errIndexMoved", err)
 	}
 	var entries int
-	if err := x.rdb.QueryRowContext(ctx, `SELECT count(*) FROM search_fts WHERE rowid = ?`, docID(1, 1)).Scan(&entries); err != nil {
+	if err := x.wdb.QueryRowContext(ctx, `SELECT count(*) FROM search_fts WHERE rowid = ?`, docID(1, 1)).Scan(&entries); err != nil {
 		t.Fatal(err)
 	}
 	if entries != 1 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"maps"
@@ -31,10 +32,17 @@ import (
 // file holds nothing that cannot be rebuilt: deleted, it is rebuilt at start.
 // A search first brings the index up to date (a few thousand entries at most
 // are written inline), so that what was just stored can be found.
+//
+// No connection is ever waited for while holding mu: the index's writer (wdb)
+// and the indexer's reader of the main file (src) are used under mu only, one
+// connection each, and a search brings the index up to date reading the main
+// file through its own transaction. Searches read the index through their
+// transaction too: the main database's readers attach the file (see
+// attachSearch).
 type searchIndex struct {
 	main *Store
-	wdb  *sql.DB // one connection: the indexer
-	rdb  *sql.DB // searches
+	wdb  *sql.DB // one connection: the index's writer, under mu
+	src  *sql.DB // one connection: the indexer's reader of the main file, under mu
 
 	mu      sync.Mutex // one indexing run at a time
 	started sync.Once
@@ -72,24 +80,42 @@ func searchPath(path string) string {
 	return strings.TrimSuffix(path, ".db") + ".search.db"
 }
 
-func openSearchIndex(ctx context.Context, main *Store, path, pragmas string) (*searchIndex, error) {
+func openSearchIndex(ctx context.Context, main *Store, dsn, pragmas string) (*searchIndex, error) {
 	x := &searchIndex{main: main, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	path := searchPath(dsn)
 	var err error
-	if x.wdb, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-131072)&_txlock=immediate"); err != nil {
+	if x.wdb, err = openSQLite("file:"+path+"?"+pragmas+"&_pragma=cache_size(-131072)&_txlock=immediate", nil); err != nil {
 		return nil, err
 	}
 	x.wdb.SetMaxOpenConns(1)
-	if x.rdb, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-65536)&_pragma=query_only(1)"); err != nil {
+	if x.src, err = openSQLite("file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-16384)&_pragma=query_only(1)", nil); err != nil {
 		x.wdb.Close()
 		return nil, err
 	}
-	x.rdb.SetMaxOpenConns(8)
-	x.rdb.SetMaxIdleConns(8)
+	x.src.SetMaxOpenConns(1)
 	if err := x.prepare(ctx); err != nil {
 		x.close()
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
 	return x, nil
+}
+
+// attachSearch makes the index's file at path the schema "search" of each
+// new reader of the main database.
+func attachSearch(path string) func(ctx context.Context, c driver.ExecerContext) error {
+	return func(ctx context.Context, c driver.ExecerContext) error {
+		_, err := c.ExecContext(ctx, `ATTACH DATABASE ? AS search`, []driver.NamedValue{{Ordinal: 1, Value: "file:" + path}})
+		if err == nil {
+			_, err = c.ExecContext(ctx, `PRAGMA search.cache_size = -65536`, nil)
+		}
+		if err == nil {
+			_, err = c.ExecContext(ctx, `PRAGMA search.mmap_size = 2147418112`, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("attach search index: %w", err)
+		}
+		return nil
+	}
 }
 
 // prepare creates the index's tables, or drops an index of another version.
@@ -134,7 +160,7 @@ func (x *searchIndex) run() {
 		case <-x.wake:
 		case <-tick.C:
 		}
-		if err := x.catchUp(ctx, 0); err != nil && ctx.Err() == nil {
+		if err := x.catchUp(ctx, x.src, 0); err != nil && ctx.Err() == nil {
 			x.main.log("search index", err)
 			select { // retry later, not in a tight loop
 			case <-time.After(5 * time.Second):
@@ -166,8 +192,8 @@ func (x *searchIndex) close() error {
 		<-x.done
 	}
 	var errs []error
-	if x.rdb != nil {
-		errs = append(errs, x.rdb.Close())
+	if x.src != nil {
+		errs = append(errs, x.src.Close())
 	}
 	if x.wdb != nil {
 		errs = append(errs, x.wdb.Close())
@@ -178,16 +204,17 @@ func (x *searchIndex) close() error {
 // indexChunk is how many messages one indexing transaction takes.
 const indexChunk = 4000
 
-// catchUp indexes what the main database holds and the index lacks, in
+// catchUp indexes what the main database holds and the index lacks, read
+// through src (the indexer's own connection, or a search's transaction), in
 // transactions of indexChunk messages, until nothing is left or, when limit
 // is not 0, about limit messages are done.
 // The lock is taken a transaction at a time, so that a search during a
 // rebuild (ten million messages take minutes) waits for one chunk, not all.
-func (x *searchIndex) catchUp(ctx context.Context, limit int) error {
+func (x *searchIndex) catchUp(ctx context.Context, src querier, limit int) error {
 	done := 0
 	for {
 		x.mu.Lock()
-		n, err := x.indexSome(ctx)
+		n, err := x.indexSome(ctx, src)
 		x.mu.Unlock()
 		if err != nil || n == 0 {
 			return err
@@ -201,14 +228,14 @@ func (x *searchIndex) catchUp(ctx context.Context, limit int) error {
 
 // indexSome indexes up to indexChunk messages and queued tickets in one
 // transaction of the index, and returns how many entries it wrote.
-func (x *searchIndex) indexSome(ctx context.Context) (int, error) {
+func (x *searchIndex) indexSome(ctx context.Context, src querier) (int, error) {
 	marks, err := x.marks(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var docs []searchDoc
 	// Messages, by id.
-	rows, err := x.main.rdb.QueryContext(ctx, `SELECT id, ticket_id, seq, body FROM messages WHERE id > ? ORDER BY id LIMIT ?`, marks["messages"], indexChunk)
+	rows, err := src.QueryContext(ctx, `SELECT id, ticket_id, seq, body FROM messages WHERE id > ? ORDER BY id LIMIT ?`, marks["messages"], indexChunk)
 	if err != nil {
 		return 0, err
 	}
@@ -232,7 +259,7 @@ func (x *searchIndex) indexSome(ctx context.Context) (int, error) {
 	var tickets []int64
 	newQueue, newTickets := marks["queue"], marks["tickets"]
 	if newTickets >= 0 {
-		ids, err := queryInts(ctx, x.main.rdb, `SELECT id FROM tickets WHERE id > ? ORDER BY id LIMIT ?`, newTickets, indexChunk)
+		ids, err := queryInts(ctx, src, `SELECT id FROM tickets WHERE id > ? ORDER BY id LIMIT ?`, newTickets, indexChunk)
 		if err != nil {
 			return 0, err
 		}
@@ -242,7 +269,7 @@ func (x *searchIndex) indexSome(ctx context.Context) (int, error) {
 			newTickets = ids[len(ids)-1]
 		}
 	}
-	queued, err := queryPairs(ctx, x.main.rdb, `SELECT id, ticket_id FROM search_queue WHERE id > ? ORDER BY id LIMIT ?`, newQueue, indexChunk)
+	queued, err := queryPairs(ctx, src, `SELECT id, ticket_id FROM search_queue WHERE id > ? ORDER BY id LIMIT ?`, newQueue, indexChunk)
 	if err != nil {
 		return 0, err
 	}
@@ -252,7 +279,7 @@ func (x *searchIndex) indexSome(ctx context.Context) (int, error) {
 	}
 	slices.Sort(tickets)
 	tickets = slices.Compact(tickets)
-	heads, err := ticketTexts(ctx, x.main.rdb, tickets)
+	heads, err := ticketTexts(oneOff(ctx), src.QueryContext, tickets)
 	if err != nil {
 		return 0, err
 	}
@@ -277,7 +304,7 @@ var errIndexMoved = errors.New("search index: written by another process meanwhi
 // queueDone is the last search_queue row the index has taken.
 func (x *searchIndex) queueDone(ctx context.Context) (int64, error) {
 	var v int64
-	err := x.rdb.QueryRowContext(ctx, `SELECT value FROM search_state WHERE name = 'queue'`).Scan(&v)
+	err := x.main.rdb.QueryRowContext(ctx, `SELECT value FROM search.search_state WHERE name = 'queue'`).Scan(&v)
 	return v, err
 }
 
@@ -382,11 +409,12 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// ticketTexts reads the searchable text of tickets' own fields.
-func ticketTexts(ctx context.Context, db querier, ids []int64) (map[int64]string, error) {
+// ticketTexts reads the searchable text of tickets' own fields, with a
+// query function that does not keep its statement (the ids are inlined).
+func ticketTexts(ctx context.Context, query func(ctx context.Context, q string, args ...any) (*sql.Rows, error), ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	err := chunks(ids, 1000, func(ids []int64) error {
-		rows, err := db.QueryContext(ctx, `SELECT t.id, t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
+		rows, err := query(ctx, `SELECT t.id, t.order_ref, t.real_email, t.problem, t.subject, c.name, c.email
 			FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+idList(ids)+`)`)
 		if err != nil {
 			return err
@@ -406,7 +434,7 @@ func ticketTexts(ctx context.Context, db querier, ids []int64) (map[int64]string
 	return out, err
 }
 
-func queryInts(ctx context.Context, db *sql.DB, q string, args ...any) ([]int64, error) {
+func queryInts(ctx context.Context, db querier, q string, args ...any) ([]int64, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -414,7 +442,7 @@ func queryInts(ctx context.Context, db *sql.DB, q string, args ...any) ([]int64,
 	return scanIDs(rows)
 }
 
-func queryPairs(ctx context.Context, db *sql.DB, q string, args ...any) ([][2]int64, error) {
+func queryPairs(ctx context.Context, db querier, q string, args ...any) ([][2]int64, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -438,5 +466,5 @@ func (s *Store) SyncSearch(ctx context.Context) error {
 	if s.search == nil {
 		return nil
 	}
-	return s.search.catchUp(ctx, 0)
+	return s.search.catchUp(ctx, s.search.src, 0)
 }

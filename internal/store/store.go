@@ -12,8 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
@@ -30,25 +30,30 @@ type Store struct {
 	checkpoints *checkpointer // SQLite's log copied to the file beside the writer (nil on PostgreSQL)
 
 	// writer admits one write transaction at a time on SQLite (nil on
-	// PostgreSQL); the pool keeps a second connection free for preparing.
+	// PostgreSQL).
 	writer chan struct{}
-
-	mu    sync.Mutex
-	stmts map[*sql.DB]map[string]*sql.Stmt
 }
+
+// The pools' sizes. A transaction holds one connection from start to end
+// and never asks for a second (see sqlite_conn.go): more requests than
+// connections queue, they never deadlock.
+const (
+	readers     = 8  // SQLite's readers (WAL: they never wait for the writer)
+	connections = 32 // PostgreSQL's connections, readers and writers
+)
 
 // Open opens the database named by dsn: a postgres:// URL, or a SQLite file
 // path (created if missing). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{stmts: map[*sql.DB]map[string]*sql.Stmt{}}
+	s := &Store{}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = postgres{}
 		if s.wdb, err = sql.Open("pgx", dsn); err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		s.wdb.SetMaxOpenConns(32)
-		s.wdb.SetMaxIdleConns(32)
+		s.wdb.SetMaxOpenConns(connections)
+		s.wdb.SetMaxIdleConns(connections)
 		s.rdb = s.wdb
 	} else {
 		s.dialect = sqlite{}
@@ -62,20 +67,22 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// search index all over the file.
 		const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)&_pragma=temp_store(MEMORY)"
-		if s.wdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
+		if s.wdb, err = openSQLite("file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(0)&_txlock=immediate", nil); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer at a time (see writer): SQLite serializes writes anyway,
 		// and queuing them here avoids SQLITE_BUSY.
 		s.writer = make(chan struct{}, 1)
-		s.wdb.SetMaxOpenConns(2)
-		s.wdb.SetMaxIdleConns(2)
-		if s.rdb, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-65536)&_pragma=query_only(1)"); err != nil {
+		s.wdb.SetMaxOpenConns(1)
+		s.wdb.SetMaxIdleConns(1)
+		// Readers see the search index's file as the schema "search", so that
+		// a search runs on its transaction's own connection.
+		if s.rdb, err = openSQLite("file:"+dsn+"?"+pragmas+"&_pragma=cache_size(-65536)&_pragma=query_only(1)", attachSearch(searchPath(dsn))); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		s.rdb.SetMaxOpenConns(8)
-		s.rdb.SetMaxIdleConns(8)
-		if s.search, err = openSearchIndex(ctx, s, searchPath(dsn), pragmas); err != nil {
+		s.rdb.SetMaxOpenConns(readers)
+		s.rdb.SetMaxIdleConns(readers)
+		if s.search, err = openSearchIndex(ctx, s, dsn, pragmas); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -110,14 +117,6 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		errs = append(errs, s.checkpoints.close())
 	}
-	s.mu.Lock()
-	for _, m := range s.stmts {
-		for _, st := range m {
-			st.Close()
-		}
-	}
-	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
-	s.mu.Unlock()
 	if s.rdb != nil && s.rdb != s.wdb {
 		errs = append(errs, s.rdb.Close())
 	}
@@ -137,7 +136,7 @@ func (s *Store) Compact(ctx context.Context) error {
 			return err
 		}
 		err = s.Write(ctx, func(dt desk.Tx) error {
-			_, err := dt.(*tx).ExecContext(ctx, `DELETE FROM search_queue WHERE id <= $1`, done)
+			_, err := dt.(*tx).exec(ctx, `DELETE FROM search_queue WHERE id <= $1`, done)
 			return err
 		})
 		if err != nil {
@@ -191,7 +190,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{Tx: sqlTx, s: s, db: db, write: !readOnly}
+	t := &tx{Tx: sqlTx, s: s, write: !readOnly}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -209,32 +208,10 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk
 	return nil
 }
 
-// stmt returns a statement prepared once per pool and reused: SQLite's parse
-// and plan cost is a large part of a small write.
-func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.stmts[db]
-	if m == nil {
-		m = map[string]*sql.Stmt{}
-		s.stmts[db] = m
-	}
-	if st, ok := m[query]; ok {
-		return st, nil
-	}
-	st, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	m[query] = st
-	return st, nil
-}
-
 // tx is one transaction; it implements desk.Tx.
 type tx struct {
 	*sql.Tx
 	s     *Store
-	db    *sql.DB
 	write bool
 	docs  []searchDoc     // search entries written at commit: see indexDoc
 	seen  map[int64][]any // tickets' columns as read or written: see remember
@@ -250,29 +227,42 @@ func (t *tx) forUpdate() string {
 	return ""
 }
 
+// exec, query and queryRow run a statement of fixed text: the driver keeps
+// it prepared on the transaction's connection (pgx's statement cache, ours
+// on SQLite). A text made for one call goes through queryOnce instead.
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := t.s.stmt(ctx, t.db, query)
-	if err != nil {
-		return nil, t.s.dialect.mapError(err)
-	}
-	res, err := t.StmtContext(ctx, st).ExecContext(ctx, args...)
+	res, err := t.ExecContext(ctx, query, args...)
 	return res, t.s.dialect.mapError(err)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := t.s.stmt(ctx, t.db, query)
-	if err != nil {
-		return nil, t.s.dialect.mapError(err)
-	}
-	return t.StmtContext(ctx, st).QueryContext(ctx, args...)
+	return t.QueryContext(ctx, query, args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := t.s.stmt(ctx, t.db, query)
-	if err != nil {
-		return t.QueryRowContext(ctx, query, args...) // reports the same error on Scan
+	return t.QueryRowContext(ctx, query, args...)
+}
+
+// queryOnce runs a query whose text was made for this call (a list of ids
+// inlined, a count of placeholders): it is not kept prepared, where it would
+// only push out the statements that are used again.
+func (t *tx) queryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.s.dialect.name() == "postgres" {
+		return t.QueryContext(ctx, query, append([]any{pgx.QueryExecModeExec}, args...)...)
 	}
-	return t.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return t.QueryContext(oneOff(ctx), query, args...)
+}
+
+// execOnce is queryOnce for a statement that returns no rows.
+func (t *tx) execOnce(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	var err error
+	if t.s.dialect.name() == "postgres" {
+		res, err = t.ExecContext(ctx, query, append([]any{pgx.QueryExecModeExec}, args...)...)
+	} else {
+		res, err = t.ExecContext(oneOff(ctx), query, args...)
+	}
+	return res, t.s.dialect.mapError(err)
 }
 
 // notFound turns sql.ErrNoRows into desk's not-found error.

@@ -218,7 +218,7 @@ func (t *tx) UpdateTickets(ctx context.Context, tks []*desk.Ticket) error {
 				args = append(args, r.id)
 				args = append(args, r.values...)
 			}
-			res, err := t.ExecContext(ctx, `UPDATE tickets SET `+strings.Join(assign, ", ")+
+			res, err := t.execOnce(ctx, `UPDATE tickets SET `+strings.Join(assign, ", ")+
 				` FROM (VALUES `+t.typedRowsSQL(len(rows), casts)+`) AS v WHERE tickets.id = v.column1`, args...)
 			if err != nil {
 				return fmt.Errorf("update tickets: %w", t.s.dialect.mapError(err))

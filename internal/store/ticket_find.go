@@ -37,9 +37,10 @@ func (t *tx) FindTickets(ctx context.Context, f desk.TicketFilter) (desk.TicketP
 			// (key, id) strictly after the cursor in the sort's direction.
 			q.add(fmt.Sprintf("(t.%s, t.id) %s (%s, %s)", sk.column, sk.after(), q.arg(cur.key), q.arg(cur.id)))
 		}
+		// The page size is a parameter: one statement for every size.
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+ticketColumns+`, coalesce(c.name, '') AS customer_name
 			FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
-			WHERE %s ORDER BY t.%s %s, t.id %s LIMIT %d) s%d`, q.where(), sk.column, sk.dir(), sk.dir(), f.Limit+1, i))
+			WHERE %s ORDER BY t.%s %s, t.id %s LIMIT %s) s%d`, q.where(), sk.column, sk.dir(), sk.dir(), q.arg(f.Limit+1), i))
 	}
 	var rows []desk.TicketRow
 	if len(parts) > 0 {
@@ -237,7 +238,7 @@ func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, erro
 	if len(docs) == 0 {
 		return out, nil
 	}
-	rows, err := t.QueryContext(ctx, `SELECT ticket_id, seq, body FROM messages WHERE ticket_id IN (`+idList(ids)+`)`)
+	rows, err := t.queryOnce(ctx, `SELECT ticket_id, seq, body FROM messages WHERE ticket_id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (t *tx) docTexts(ctx context.Context, docs []int64) (map[int64]string, erro
 		return nil, err
 	}
 	rows.Close()
-	heads, err := ticketTexts(ctx, t, ids)
+	heads, err := ticketTexts(ctx, t.queryOnce, ids)
 	for id, text := range heads {
 		if want[docID(id, 0)] {
 			out[docID(id, 0)] = text
@@ -296,7 +297,7 @@ func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter, n 
 			values[i] = "(" + strconv.FormatInt(id, 10) + ")"
 		}
 		// Not prepared: the id list differs every time.
-		rows, err := t.QueryContext(ctx, `WITH c (id) AS (VALUES `+strings.Join(values, ",")+`)
+		rows, err := t.queryOnce(ctx, `WITH c (id) AS (VALUES `+strings.Join(values, ",")+`)
 			SELECT t.id FROM c CROSS JOIN tickets t WHERE t.id = c.id AND `+q.where(), q.args...)
 		if err != nil {
 			return nil, fmt.Errorf("search tickets: %w", err)
@@ -320,7 +321,7 @@ func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter, n 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := t.QueryContext(ctx, `SELECT `+ticketColumns+`, coalesce(c.name, '') FROM tickets t
+	rows, err := t.queryOnce(ctx, `SELECT `+ticketColumns+`, coalesce(c.name, '') FROM tickets t
 		LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
