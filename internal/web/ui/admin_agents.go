@@ -81,7 +81,11 @@ func (h *adminAgents) save(w http.ResponseWriter, r *http.Request, s session) er
 	case desk.EInvalid:
 		h.render(w, r, s, http.StatusBadRequest, in, map[string]string{desk.ErrorField(err): desk.ErrorMessage(err)})
 	case desk.ETooMany: // the current password's limit, or too many hashes waiting
-		h.render(w, r, s, http.StatusTooManyRequests, in, map[string]string{"current_password": desk.ErrorMessage(err)})
+		field := "password"
+		if in.ID == s.Agent.ID {
+			field = "current_password"
+		}
+		h.render(w, r, s, http.StatusTooManyRequests, in, map[string]string{field: desk.ErrorMessage(err)})
 	default:
 		return err
 	}
