@@ -23,7 +23,10 @@ Usage :
   guichet migrate          applique les migrations de la base et s'arrête
   guichet user add         crée un agent (--email, --name, --role adv|admin, --password)
   guichet user list        liste les agents
-  guichet token add        crée un jeton d'API pour un agent (--email, --name)
+  guichet token add        crée un jeton d'API : pour un agent (--email, --name) ou
+                           pour une intégration qui agit comme le système (--integration, --name)
+  guichet token list       liste les jetons (--email : ceux d'un agent)
+  guichet token revoke     révoque un jeton (--id)
   guichet bench            mesure les performances sur une base générée
   guichet version
 
@@ -34,6 +37,8 @@ Options de serve :
   --addr HOST:PORT GUICHET_ADDR      adresse d'écoute (127.0.0.1:8080)
   --demo                             charge les données de démonstration si la base est vide
   --secure-cookies GUICHET_SECURE_COOKIES=1  cookies « Secure » (derrière HTTPS)
+  --trusted-proxies LISTE GUICHET_TRUSTED_PROXIES  proxys inverses (IP, CIDR) dont
+                           X-Forwarded-For donne l'adresse du client ; aucun par défaut
 `
 
 // version is set at build time with -ldflags "-X main.version=…".

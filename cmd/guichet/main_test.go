@@ -106,7 +106,29 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if !regexp.MustCompile(`\ngch_[A-Za-z0-9_-]{43}\n`).MatchString(o) {
 		t.Errorf("token add printed %q", o)
 	}
+	o = must("token", "add", "--integration", "--name", "bouton PrestaShop")
+	if !strings.Contains(o, "jeton d'intégration « bouton PrestaShop »") || !regexp.MustCompile(`\ngch_[A-Za-z0-9_-]{43}\n`).MatchString(o) {
+		t.Errorf("token add --integration printed %q", o)
+	}
+	o = must("token", "list")
+	if !regexp.MustCompile(`(?m)^2 +intégration +bouton PrestaShop .* jamais$`).MatchString(o) || !regexp.MustCompile(`(?m)^1 +lea@example.fr +bouton PrestaShop`).MatchString(o) {
+		t.Errorf("token list printed %q", o)
+	}
+	if o := must("token", "list", "--email", "lea@example.fr"); strings.Contains(o, "intégration") || !strings.Contains(o, "lea@example.fr") {
+		t.Errorf("token list --email printed %q", o)
+	}
+	if o := must("token", "revoke", "--id", "2"); !strings.Contains(o, "jeton 2 « bouton PrestaShop » révoqué") {
+		t.Errorf("token revoke printed %q", o)
+	}
+	if o := must("token", "list"); strings.Contains(o, "intégration") {
+		t.Errorf("revoked token still listed: %q", o)
+	}
 	for _, bad := range [][]string{
+		{"token", "revoke", "--id", "2"},
+		{"token", "revoke"},
+		{"token", "add", "--integration", "--email", "lea@example.fr", "--name", "x"},
+		{"token", "add", "--integration"},
+		{"serve", "--trusted-proxies", "proxy.local"},
 		{"user", "add", "--email", "pas-un-email", "--name", "X"},
 		{"user", "add", "--email", "lea@example.fr", "--name", "Doublon"},
 		{"user", "add", "--email", "x@example.fr", "--name", "X", "--role", "chef"},

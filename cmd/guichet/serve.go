@@ -13,6 +13,7 @@ import (
 	"guichet/internal/store"
 	"guichet/internal/web"
 	"guichet/internal/web/live"
+	"guichet/internal/web/request"
 )
 
 // adminEmail is the first admin's sign-in, created on first start.
@@ -23,8 +24,14 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	addr := fs.String("addr", env("GUICHET_ADDR", "127.0.0.1:8080"), "adresse d'écoute")
 	fs.BoolVar(&demoData, "demo", demoData, "charger les données de démonstration si la base est vide")
 	secure := fs.Bool("secure-cookies", env("GUICHET_SECURE_COOKIES", "") == "1", "cookies Secure (HTTPS)")
+	proxyList := fs.String("trusted-proxies", env("GUICHET_TRUSTED_PROXIES", ""),
+		"proxys inverses dont X-Forwarded-For est cru (IP ou CIDR, séparés par des virgules)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	proxies, err := request.ParseProxies(*proxyList)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies : %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
@@ -49,7 +56,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure)})
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"guichet/internal/desk"
@@ -44,8 +43,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if pw == "" {
 		pw = desk.NewPassword()
 	}
-	// The command line is trusted like an administrator.
-	a, err := d.SaveAgent(ctx, desk.Actor{Name: "ligne de commande", Role: desk.RoleAdmin},
+	a, err := d.SaveAgent(ctx, cliAdmin,
 		desk.AgentInput{Email: *email, Name: *name, Role: desk.Role(*role), Lang: *lang, Active: true, Password: pw})
 	if err != nil {
 		return cliError(err)
@@ -55,38 +53,6 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "mot de passe : %s\n", pw)
 	}
 	return nil
-}
-
-func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("usage : guichet token add --email <agent> --name <usage>")
-	}
-	fs, c := newFlags("token add", stderr)
-	email := fs.String("email", "", "l'agent au nom duquel le jeton agit")
-	name := fs.String("name", "", "à quoi sert le jeton (ex. « bouton PrestaShop »)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	s, d, _, err := c.openDesk(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	agents, err := d.Agents(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range agents {
-		if strings.EqualFold(a.Email, strings.TrimSpace(*email)) {
-			token, err := d.CreateAPIToken(ctx, desk.Actor{Role: desk.RoleAdmin}, a.ID, *name)
-			if err != nil {
-				return cliError(err)
-			}
-			fmt.Fprintf(stdout, "jeton pour %s (affiché une seule fois) :\n%s\n", a.Email, token)
-			return nil
-		}
-	}
-	return fmt.Errorf("aucun agent avec l'email %q", *email)
 }
 
 // cliError shows a desk error the way a person reads it.

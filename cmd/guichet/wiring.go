@@ -20,13 +20,14 @@ import (
 	"guichet/internal/desk"
 	"guichet/internal/store"
 	"guichet/internal/web/live"
+	"guichet/internal/web/request"
 	"guichet/internal/web/ui"
 )
 
 // uiRoutes registers the agents' pages.
-func uiRoutes(d *desk.Desk, hub *live.Hub, log *slog.Logger, secure bool) func(*http.ServeMux) {
+func uiRoutes(d *desk.Desk, hub *live.Hub, log *slog.Logger, secure bool, proxies request.Proxies) func(*http.ServeMux) {
 	return func(mux *http.ServeMux) {
-		ui.Register(mux, ui.Deps{Desk: d, Hub: hub, Log: log, SecureCookies: secure})
+		ui.Register(mux, ui.Deps{Desk: d, Hub: hub, Log: log, SecureCookies: secure, TrustedProxies: proxies})
 	}
 }
 

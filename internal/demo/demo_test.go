@@ -109,7 +109,7 @@ func checkSummary(t *testing.T, d *desk.Desk, sum demo.Summary) {
 	}
 	// The printed passwords work.
 	for _, l := range []demo.Login{sum.Logins[0], sum.Logins[len(sum.Logins)-1]} {
-		if _, _, _, err := d.SignIn(ctx, l.Email, l.Password); err != nil {
+		if _, err := d.SignIn(ctx, desk.SignInInput{Email: l.Email, Password: l.Password}); err != nil {
 			t.Errorf("sign in as %s: %v", l.Email, err)
 		}
 	}
@@ -340,7 +340,7 @@ func TestLoadAfterFirstStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := d.SignIn(ctx, "admin@guichet.local", password); err != nil {
+	if _, err := d.SignIn(ctx, desk.SignInInput{Email: "admin@guichet.local", Password: password}); err != nil {
 		t.Errorf("the first admin can no longer sign in: %v", err)
 	}
 	agents, _ := d.Agents(ctx)

@@ -103,15 +103,21 @@ func (d *Desk) Agents(ctx context.Context) ([]Agent, error) {
 	return as, err
 }
 
-// AgentInput creates or changes an agent. An empty Password keeps the old one.
+// AgentInput creates or changes an agent. An empty Password keeps the old
+// one. An agent changing their own password gives the current one
+// (CurrentPassword); their other sessions end, the one whose hash is in
+// KeepSession stays open. A password an admin sets for another agent ends
+// all of that agent's sessions, and needs no knowledge of the old one.
 type AgentInput struct {
-	ID       int64
-	Email    string
-	Name     string
-	Role     Role
-	Lang     string
-	Active   bool
-	Password string
+	ID              int64
+	Email           string
+	Name            string
+	Role            Role
+	Lang            string
+	Active          bool
+	Password        string
+	CurrentPassword string
+	KeepSession     []byte
 }
 
 // SaveAgent creates an agent (ID 0) or updates one. Admins only, except an
@@ -149,6 +155,18 @@ func (d *Desk) SaveAgent(ctx context.Context, actor Actor, in AgentInput) (Agent
 	if in.ID == 0 && in.Password == "" {
 		return Agent{}, Invalid("password", "mot de passe obligatoire")
 	}
+	var verified string // the hash the current password was checked against
+	if self && in.Password != "" {
+		if verified, err = d.checkCurrentPassword(ctx, in.ID, in.CurrentPassword); err != nil {
+			return Agent{}, err
+		}
+	}
+	var newHash string
+	if in.Password != "" { // hashed before the transaction: a hash slot is never awaited holding a connection
+		if newHash, err = d.hashPassword(ctx, in.Password); err != nil {
+			return Agent{}, err
+		}
+	}
 	err = d.store.Write(ctx, func(tx Tx) error {
 		if other, _, err := tx.AgentByEmail(ctx, a.Email); err == nil && other.ID != a.ID {
 			return Invalid("email", "adresse déjà utilisée par %s", other.Name)
@@ -157,7 +175,7 @@ func (d *Desk) SaveAgent(ctx context.Context, actor Actor, in AgentInput) (Agent
 		}
 		if a.ID == 0 {
 			a.CreatedAt = d.Now()
-			return tx.InsertAgent(ctx, &a, HashPassword(in.Password))
+			return tx.InsertAgent(ctx, &a, newHash)
 		}
 		old, err := tx.AgentByID(ctx, a.ID)
 		if err != nil {
@@ -167,15 +185,68 @@ func (d *Desk) SaveAgent(ctx context.Context, actor Actor, in AgentInput) (Agent
 			a.Role, a.Active, a.Email, a.Name = old.Role, old.Active, old.Email, old.Name
 		}
 		a.CreatedAt = old.CreatedAt
+		if verified != "" {
+			if _, hash, err := tx.AgentByEmail(ctx, old.Email); err != nil {
+				return err
+			} else if hash != verified {
+				return Errorf(EConflict, "le mot de passe vient d'être changé ailleurs : recommencez")
+			}
+		}
 		if err := tx.UpdateAgent(ctx, &a); err != nil {
 			return err
 		}
-		if in.Password != "" {
-			return tx.SetPassword(ctx, a.ID, HashPassword(in.Password))
+		if newHash == "" {
+			return nil
 		}
-		return nil
+		if err := tx.SetPassword(ctx, a.ID, newHash); err != nil {
+			return err
+		}
+		// A new password ends the agent's sessions, but for the one making
+		// the change when it is their own.
+		var keep []byte
+		if self {
+			keep = in.KeepSession
+		}
+		return tx.EndSessions(ctx, a.ID, keep)
 	})
 	return a, err
+}
+
+// checkCurrentPassword checks the password an agent gives to change theirs,
+// counted against the account's sign-in limit (a stolen session must not
+// become a way to guess the password), and returns the hash it matched.
+func (d *Desk) checkCurrentPassword(ctx context.Context, agentID int64, current string) (string, error) {
+	if current == "" {
+		return "", Invalid("current_password", "mot de passe actuel obligatoire pour le changer")
+	}
+	var hash, email string
+	err := d.store.Read(ctx, func(tx Tx) error {
+		a, err := tx.AgentByID(ctx, agentID)
+		if err != nil {
+			return err
+		}
+		email = a.Email
+		_, hash, err = tx.AgentByEmail(ctx, a.Email)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	res, ok := d.throttle.reserve(d.now(), limit{accountKey(email), d.limits.Account})
+	if !ok {
+		return "", ErrTooManyAttempts
+	}
+	good, err := d.checkPassword(ctx, hash, current)
+	switch {
+	case err != nil:
+		res.release()
+		return "", err
+	case !good:
+		res.fail(d.now())
+		return "", Invalid("current_password", "mot de passe actuel incorrect")
+	}
+	res.release()
+	return hash, nil
 }
 
 // Templates lists every default reply.
@@ -240,15 +311,28 @@ func (d *Desk) DeleteTemplate(ctx context.Context, actor Actor, id int64) error 
 // EnsureAdmin creates a first admin when there is no agent at all and returns
 // its password (once); it returns "" when agents exist.
 func (d *Desk) EnsureAdmin(ctx context.Context, email string) (string, error) {
-	var password string
-	err := d.store.Write(ctx, func(tx Tx) error {
+	empty := func(tx Tx) (bool, error) {
 		as, err := tx.Agents(ctx)
-		if err != nil || len(as) > 0 {
+		return len(as) == 0, err
+	}
+	var none bool
+	if err := d.store.Read(ctx, func(tx Tx) (err error) { none, err = empty(tx); return err }); err != nil || !none {
+		return "", err
+	}
+	password := NewPassword()
+	hash, err := d.hashPassword(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if none, err = empty(tx); err != nil || !none { // another process was first
 			return err
 		}
-		password = NewPassword()
 		a := Agent{Email: normalizeEmail(email), Name: "Administrateur", Role: RoleAdmin, Lang: "fr", Active: true, CreatedAt: d.Now()}
-		return tx.InsertAgent(ctx, &a, HashPassword(password))
+		return tx.InsertAgent(ctx, &a, hash)
 	})
-	return password, err
+	if err != nil || !none {
+		return "", err
+	}
+	return password, nil
 }

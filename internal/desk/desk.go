@@ -20,6 +20,11 @@ type Desk struct {
 	notifier Notifier
 	calendar *deadline.Calendar
 	now      func() time.Time
+
+	passwords *hashGate // bounds concurrent argon2id computations
+	limits    SignInLimits
+	throttle  *throttle // sign-in attempts per account, address, device
+	touches   *tokenTouches
 }
 
 // Config is what a Desk is built from. Store is required; the rest has defaults.
@@ -29,6 +34,10 @@ type Config struct {
 	Notifier Notifier
 	Calendar *deadline.Calendar // default: France
 	Now      func() time.Time   // default: time.Now
+	// PasswordSlots is how many password hashes may run at once (each takes
+	// 19 MiB); default DefaultPasswordSlots().
+	PasswordSlots int
+	SignInLimits  SignInLimits // default: 5 per account, 50 per address, 5 per device in 15 minutes
 }
 
 // New returns a Desk over the given store.
@@ -40,6 +49,10 @@ func New(c Config) *Desk {
 	if d.now == nil {
 		d.now = time.Now
 	}
+	d.passwords = newHashGate(c.PasswordSlots)
+	d.limits = c.SignInLimits.withDefaults()
+	d.throttle = newThrottle(d.limits.Window)
+	d.touches = &tokenTouches{last: map[int64]time.Time{}}
 	return d
 }
 

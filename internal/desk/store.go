@@ -86,8 +86,24 @@ type Tx interface {
 	SessionByHash(ctx context.Context, tokenHash []byte) (Session, error)
 	TouchSession(ctx context.Context, tokenHash []byte, expires time.Time) error
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// EndSessions deletes the agent's sessions but the one whose hash is
+	// except (nil: all of them).
+	EndSessions(ctx context.Context, agentID int64, except []byte) error
+
+	// InsertDevice stores a device and sets its ID; it also forgets devices
+	// unused since staleBefore, and the agent's devices beyond the keep most
+	// recently used.
+	InsertDevice(ctx context.Context, d *Device, staleBefore time.Time, keep int) error
+	DeviceByHash(ctx context.Context, tokenHash []byte) (Device, error)
+	TouchDevice(ctx context.Context, id int64, at time.Time) error
+
 	InsertAPIToken(ctx context.Context, t *APIToken) error
 	APITokenByHash(ctx context.Context, tokenHash []byte) (APIToken, error)
+	APITokenByID(ctx context.Context, id int64) (APIToken, error)
+	// APITokens lists tokens newest first (see TokenFilter).
+	APITokens(ctx context.Context, f TokenFilter) ([]APIToken, error)
+	DeleteAPIToken(ctx context.Context, id int64) error
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 
 	CustomerByID(ctx context.Context, id int64) (Customer, error)
 	CustomerByExternal(ctx context.Context, channelID int64, externalID string) (Customer, error)

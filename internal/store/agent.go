@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"guichet/internal/desk"
 )
@@ -63,54 +62,6 @@ func (t *tx) UpdateAgent(ctx context.Context, a *desk.Agent) error {
 }
 
 func (t *tx) SetPassword(ctx context.Context, agentID int64, hash string) error {
-	if _, err := t.exec(ctx, `UPDATE agents SET password_hash = $2 WHERE id = $1`, agentID, hash); err != nil {
-		return err
-	}
-	// A new password signs the agent out everywhere.
-	_, err := t.exec(ctx, `DELETE FROM sessions WHERE agent_id = $1`, agentID)
+	_, err := t.exec(ctx, `UPDATE agents SET password_hash = $2 WHERE id = $1`, agentID, hash)
 	return err
-}
-
-func (t *tx) InsertSession(ctx context.Context, s *desk.Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, agent_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		s.TokenHash, s.AgentID, s.CSRF, ms(s.CreatedAt), ms(s.ExpiresAt))
-	if err != nil {
-		return err
-	}
-	// Sweep expired sessions now and then: on sign-in is often enough.
-	_, err = t.exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, ms(s.CreatedAt))
-	return err
-}
-
-func (t *tx) SessionByHash(ctx context.Context, h []byte) (desk.Session, error) {
-	var s desk.Session
-	var created, expires int64
-	err := t.queryRow(ctx, `SELECT token_hash, agent_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = $1`, h).
-		Scan(&s.TokenHash, &s.AgentID, &s.CSRF, &created, &expires)
-	s.CreatedAt, s.ExpiresAt = fromMS(created), fromMS(expires)
-	return s, notFound(err, "session")
-}
-
-func (t *tx) TouchSession(ctx context.Context, h []byte, expires time.Time) error {
-	_, err := t.exec(ctx, `UPDATE sessions SET expires_at = $2 WHERE token_hash = $1`, h, ms(expires))
-	return err
-}
-
-func (t *tx) DeleteSession(ctx context.Context, h []byte) error {
-	_, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, h)
-	return err
-}
-
-func (t *tx) InsertAPIToken(ctx context.Context, k *desk.APIToken) error {
-	return t.queryRow(ctx, `INSERT INTO api_tokens (agent_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		k.AgentID, k.Name, k.TokenHash, ms(k.CreatedAt)).Scan(&k.ID)
-}
-
-func (t *tx) APITokenByHash(ctx context.Context, h []byte) (desk.APIToken, error) {
-	var k desk.APIToken
-	var created int64
-	err := t.queryRow(ctx, `SELECT id, agent_id, name, token_hash, created_at FROM api_tokens WHERE token_hash = $1`, h).
-		Scan(&k.ID, &k.AgentID, &k.Name, &k.TokenHash, &created)
-	k.CreatedAt = fromMS(created)
-	return k, notFound(err, "jeton")
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"guichet/internal/desk"
 )
 
 type metrics struct {
@@ -25,6 +27,19 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	reg.MustRegister(m.requests, m.duration)
 	return m
+}
+
+// registerPasswordMetrics exposes desk's password gate: how many argon2id
+// hashes ran, and how many were refused because too many were waiting.
+func registerPasswordMetrics(reg prometheus.Registerer, d *desk.Desk) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "guichet_password_hashes_total", Help: "Password hashes computed (sign-ins, password changes).",
+		}, func() float64 { return float64(d.PasswordStats().Hashes) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "guichet_password_busy_total", Help: "Password checks refused because too many were waiting.",
+		}, func() float64 { return float64(d.PasswordStats().Busy) }),
+	)
 }
 
 // instrument counts requests by route pattern (not by raw path, which would

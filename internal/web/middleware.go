@@ -11,8 +11,8 @@ import (
 	"guichet/internal/web/request"
 )
 
-// identify finds who is calling: an API token (Authorization: Bearer) or a
-// session cookie. A bad token is refused at once; a bad cookie is ignored
+// identify finds who is calling: an API token (Authorization: Bearer), an
+// agent's or an integration's, or a session cookie. A bad token is refused at once; a bad cookie is ignored
 // (the page asks to sign in). Handlers decide whether anonymity is allowed.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,12 +23,16 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				request.WriteJSONError(w, r, s.log, desk.Errorf(desk.EUnauthorized, "en-tête Authorization: Bearer <jeton> attendu"))
 				return
 			}
-			agent, err := s.desk.TokenAgent(ctx, strings.TrimSpace(token))
+			caller, err := s.desk.TokenCaller(ctx, strings.TrimSpace(token))
 			if err != nil {
 				request.WriteJSONError(w, r, s.log, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(request.WithIdentity(ctx, request.Identity{Agent: agent})))
+			id := request.Identity{Agent: caller.Agent, Token: &caller.Token}
+			if in, ok := caller.Integration(); ok {
+				id.Integration = &in
+			}
+			next.ServeHTTP(w, r.WithContext(request.WithIdentity(ctx, id)))
 			return
 		}
 		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {

@@ -143,10 +143,11 @@ func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
 
 func TestSessionCallsNeedTheCSRFToken(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
-	_, sess, token, err := e.d.SignIn(ctx, "lea@example.fr", "correct horse battery")
+	signed, err := e.d.SignIn(ctx, desk.SignInInput{Email: "lea@example.fr", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sess, token := signed.Session, signed.Token
 	cookie := "guichet_session=" + token
 	var out map[string]any
 	if code := e.call("GET", "/api/v1/me", nil, &out, "Authorization", "", "Cookie", cookie); code != 200 || out["email"] != "lea@example.fr" {
@@ -347,10 +348,11 @@ func TestListPagesThroughTheInbox(t *testing.T) {
 
 func TestOversizeFormIsTooLargeNotCSRF(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
-	_, _, token, err := e.d.SignIn(ctx, "lea@example.fr", "correct horse battery")
+	in, err := e.d.SignIn(ctx, desk.SignInInput{Email: "lea@example.fr", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	token := in.Token
 	body := "csrf=x&body=" + strings.Repeat("a", web.MaxForm)
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/tickets/1/notes", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

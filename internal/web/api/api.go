@@ -24,31 +24,40 @@ type handler struct {
 }
 
 // route is one endpoint; the list is checked against openapi.json by a test.
+// agentOnly routes are refused to integration tokens (403): an integration
+// opens, finds and reads tickets and lists; writing on a ticket, replying,
+// notes and an agent's own queue are for agents.
 type route struct {
 	method, path string
 	fn           func(h *handler, w http.ResponseWriter, r *http.Request, actor desk.Actor) error
+	agentOnly    bool
 }
 
+const forAgents = true
+
 var routes = []route{
-	{"GET", "/api/v1/tickets", (*handler).listTickets},
-	{"POST", "/api/v1/tickets", (*handler).openTicket},
-	{"GET", "/api/v1/tickets/lookup", (*handler).lookupTicket},
-	{"GET", "/api/v1/tickets/next", (*handler).nextTicket},
-	{"GET", "/api/v1/tickets/{id}", (*handler).getTicket},
-	{"PATCH", "/api/v1/tickets/{id}", (*handler).updateTicket},
-	{"POST", "/api/v1/tickets/{id}/replies", (*handler).replyToTicket},
-	{"POST", "/api/v1/tickets/{id}/notes", (*handler).addNote},
-	{"POST", "/api/v1/tickets/{id}/close", (*handler).closeTicket},
-	{"POST", "/api/v1/tickets/{id}/reopen", (*handler).reopenTicket},
-	{"GET", "/api/v1/tickets/{id}/templates", (*handler).ticketTemplates},
-	{"POST", "/api/v1/tickets/{id}/check", (*handler).checkReply},
-	{"GET", "/api/v1/counts", (*handler).counts},
-	{"GET", "/api/v1/attachments/{id}", (*handler).downloadAttachment},
-	{"GET", "/api/v1/channels", (*handler).listChannels},
-	{"GET", "/api/v1/agents", (*handler).listAgents},
-	{"GET", "/api/v1/templates", (*handler).listTemplates},
-	{"GET", "/api/v1/me", (*handler).me},
+	{"GET", "/api/v1/tickets", (*handler).listTickets, false},
+	{"POST", "/api/v1/tickets", (*handler).openTicket, false},
+	{"GET", "/api/v1/tickets/lookup", (*handler).lookupTicket, false},
+	{"GET", "/api/v1/tickets/next", (*handler).nextTicket, forAgents},
+	{"GET", "/api/v1/tickets/{id}", (*handler).getTicket, false},
+	{"PATCH", "/api/v1/tickets/{id}", (*handler).updateTicket, forAgents},
+	{"POST", "/api/v1/tickets/{id}/replies", (*handler).replyToTicket, forAgents},
+	{"POST", "/api/v1/tickets/{id}/notes", (*handler).addNote, forAgents},
+	{"POST", "/api/v1/tickets/{id}/close", (*handler).closeTicket, forAgents},
+	{"POST", "/api/v1/tickets/{id}/reopen", (*handler).reopenTicket, forAgents},
+	{"GET", "/api/v1/tickets/{id}/templates", (*handler).ticketTemplates, forAgents},
+	{"POST", "/api/v1/tickets/{id}/check", (*handler).checkReply, forAgents},
+	{"GET", "/api/v1/counts", (*handler).counts, false},
+	{"GET", "/api/v1/attachments/{id}", (*handler).downloadAttachment, false},
+	{"GET", "/api/v1/channels", (*handler).listChannels, false},
+	{"GET", "/api/v1/agents", (*handler).listAgents, false},
+	{"GET", "/api/v1/templates", (*handler).listTemplates, false},
+	{"GET", "/api/v1/me", (*handler).me, false},
 }
+
+// errAgentsOnly answers an integration on a route for agents.
+var errAgentsOnly = desk.Errorf(desk.EForbidden, "réservé aux agents : un jeton d'intégration ouvre, cherche et lit les tickets")
 
 // Register adds the API's routes to mux. Every route needs an identity: an
 // API token or a signed-in session.
@@ -60,7 +69,12 @@ func Register(mux *http.ServeMux, d Deps) {
 				request.WriteJSONError(w, r, h.log, desk.Errorf(desk.EUnauthorized, "authentification requise (jeton d'API ou session)"))
 				return
 			}
-			if err := rt.fn(h, w, r, request.Actor(r)); err != nil {
+			actor := request.Actor(r)
+			if rt.agentOnly && actor.AgentID == 0 {
+				request.WriteJSONError(w, r, h.log, errAgentsOnly)
+				return
+			}
+			if err := rt.fn(h, w, r, actor); err != nil {
 				request.WriteJSONError(w, r, h.log, err)
 			}
 		})

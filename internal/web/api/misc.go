@@ -15,7 +15,9 @@ func (h *handler) counts(w http.ResponseWriter, r *http.Request, actor desk.Acto
 	switch a := r.URL.Query().Get("assignee"); a {
 	case "":
 	case "me":
-		agentID = actor.AgentID
+		if agentID = actor.AgentID; agentID == 0 {
+			return errNoMe
+		}
 	default:
 		var err error
 		if agentID, err = optionalID(r.URL.Query(), "assignee"); err != nil {
@@ -83,9 +85,21 @@ func (h *handler) listTemplates(w http.ResponseWriter, r *http.Request, actor de
 	return nil
 }
 
+// meBody says who calls: an agent (its fields, kind "agent") or an
+// integration (kind "integration", its token's id and name).
+type meBody struct {
+	Kind string `json:"kind"`
+	*desk.Agent
+	Integration *desk.Integration `json:"integration,omitempty"`
+}
+
 func (h *handler) me(w http.ResponseWriter, r *http.Request, actor desk.Actor) error {
 	id, _ := request.IdentityOf(r)
-	request.WriteJSON(w, http.StatusOK, id.Agent)
+	if id.Integration != nil {
+		request.WriteJSON(w, http.StatusOK, meBody{Kind: "integration", Integration: id.Integration})
+		return nil
+	}
+	request.WriteJSON(w, http.StatusOK, meBody{Kind: "agent", Agent: &id.Agent})
 	return nil
 }
 

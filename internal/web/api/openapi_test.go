@@ -38,6 +38,18 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("%s is in openapi.json but not served", key)
 		}
 	}
+	// The spec marks exactly the routes refused to integration tokens.
+	for _, rt := range routes {
+		op, _ := spec.Paths[rt.path][strings.ToLower(rt.method)].(map[string]any)
+		marked, _ := op["x-agents-only"].(bool)
+		responses, _ := op["responses"].(map[string]any)
+		if marked != rt.agentOnly {
+			t.Errorf("%s %s: x-agents-only %v in openapi.json, agentOnly %v in routes", rt.method, rt.path, marked, rt.agentOnly)
+		}
+		if rt.agentOnly && responses["403"] == nil {
+			t.Errorf("%s %s is for agents only but documents no 403", rt.method, rt.path)
+		}
+	}
 	// Every $ref points to something that exists.
 	var all map[string]any
 	json.Unmarshal(openapiJSON, &all)

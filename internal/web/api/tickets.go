@@ -61,7 +61,9 @@ func ParseFilter(q url.Values, actor desk.Actor) (desk.TicketFilter, error) {
 	switch a := q.Get("assignee"); a {
 	case "":
 	case "me":
-		f.AssigneeID = actor.AgentID
+		if f.AssigneeID = actor.AgentID; f.AssigneeID == 0 {
+			return f, errNoMe
+		}
 	case "none":
 		f.Unassigned = true
 	default:
@@ -95,6 +97,9 @@ func ParseFilter(q url.Values, actor desk.Actor) (desk.TicketFilter, error) {
 	}
 	return f, nil
 }
+
+// errNoMe answers assignee=me from an integration, which is no agent.
+var errNoMe = desk.Invalid("assignee", "« me » désigne l'agent qui appelle : un jeton d'intégration n'en est pas un")
 
 func optionalID(q url.Values, name string) (int64, error) {
 	v := q.Get(name)

@@ -10,10 +10,14 @@ import (
 	"guichet/internal/desk"
 )
 
-// Identity is the signed-in agent; Session is nil for API-token calls.
+// Identity is who calls: a signed-in agent (Session set), an agent's API
+// token (Token set), or an integration's token (Integration and Token set,
+// Agent the zero Agent: an integration is no agent).
 type Identity struct {
-	Agent   desk.Agent
-	Session *desk.Session
+	Agent       desk.Agent
+	Session     *desk.Session
+	Token       *desk.APIToken
+	Integration *desk.Integration
 }
 
 type key struct{}
@@ -29,11 +33,16 @@ func IdentityOf(r *http.Request) (Identity, bool) {
 	return id, ok
 }
 
-// Actor is the caller as desk sees it (the zero Actor when anonymous).
+// Actor is the caller as desk sees it: the agent, or for an integration the
+// system under the integration's name (AgentID 0); the zero Actor when
+// anonymous.
 func Actor(r *http.Request) desk.Actor {
 	id, ok := IdentityOf(r)
-	if !ok {
+	switch {
+	case !ok:
 		return desk.Actor{}
+	case id.Integration != nil:
+		return id.Integration.Actor()
 	}
 	return desk.ActorOf(id.Agent)
 }

@@ -22,6 +22,7 @@ type agentData struct {
 	page
 	Form   desk.AgentInput
 	New    bool
+	Self   bool // the admin's own account: changing its password asks for the current one
 	Errors map[string]string
 }
 
@@ -59,8 +60,8 @@ func (h *adminAgents) render(w http.ResponseWriter, r *http.Request, s session, 
 	if form.ID != 0 {
 		title = form.Name
 	}
-	form.Password = "" // never sent back
-	d := agentData{page: h.views.base(s, title, "admin"), Form: form, New: form.ID == 0, Errors: errs}
+	form.Password, form.CurrentPassword = "", "" // never sent back
+	d := agentData{page: h.views.base(s, title, "admin"), Form: form, New: form.ID == 0, Self: form.ID == s.Agent.ID, Errors: errs}
 	h.views.render(w, r, status, s.lang(), "admin_agent", d)
 }
 
@@ -71,15 +72,23 @@ func (h *adminAgents) save(w http.ResponseWriter, r *http.Request, s session) er
 	}
 	in := desk.AgentInput{ID: id, Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
 		Role: desk.Role(r.PostFormValue("role")), Lang: r.PostFormValue("lang"),
-		Active: r.PostFormValue("active") == "1", Password: r.PostFormValue("password")}
-	if _, err := h.desk.SaveAgent(r.Context(), s.actor(), in); err != nil {
-		if desk.ErrorCode(err) != desk.EInvalid {
-			return err
-		}
+		Active: r.PostFormValue("active") == "1", Password: r.PostFormValue("password"),
+		CurrentPassword: r.PostFormValue("current_password"), KeepSession: s.Hash}
+	_, err = h.desk.SaveAgent(r.Context(), s.actor(), in)
+	switch desk.ErrorCode(err) {
+	case "":
+		redirect(w, r, "/admin/agents?ok=saved")
+	case desk.EInvalid:
 		h.render(w, r, s, http.StatusBadRequest, in, map[string]string{desk.ErrorField(err): desk.ErrorMessage(err)})
-		return nil
+	case desk.ETooMany: // the current password's limit, or too many hashes waiting
+		field := "password"
+		if in.ID == s.Agent.ID {
+			field = "current_password"
+		}
+		h.render(w, r, s, http.StatusTooManyRequests, in, map[string]string{field: desk.ErrorMessage(err)})
+	default:
+		return err
 	}
-	redirect(w, r, "/admin/agents?ok=saved")
 	return nil
 }
 

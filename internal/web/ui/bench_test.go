@@ -51,10 +51,11 @@ func benchServer(b *testing.B) (http.Handler, *http.Cookie, desk.Ticket) {
 		e.customerMessage(e.kaufland, "LONG-1", "Jean Dupont", fmt.Sprintf("Relance %d : merci de me répondre", i))
 		e.must(e.d.AddNote(ctx, e.marc, long.ID, fmt.Sprintf("Note %d", i)))
 	}
-	_, _, token, err := e.d.SignIn(ctx, "lea@example.fr", password)
+	in, err := e.d.SignIn(ctx, desk.SignInInput{Email: "lea@example.fr", Password: password})
 	if err != nil {
 		b.Fatal(err)
 	}
+	token := in.Token
 	h := web.New(web.Config{Desk: e.d, Hub: e.hub, DB: e.s, UI: func(mux *http.ServeMux) {
 		ui.Register(mux, ui.Deps{Desk: e.d, Hub: e.hub})
 	}})
@@ -115,10 +116,11 @@ func BenchmarkDemoPages(b *testing.B) {
 	hub := live.New()
 	defer hub.Close()
 	d := desk.New(desk.Config{Store: s, Blobs: blobs, Notifier: hub})
-	_, _, token, err := d.SignIn(ctx, adv.Email, adv.Password)
+	in, err := d.SignIn(ctx, desk.SignInInput{Email: adv.Email, Password: adv.Password})
 	if err != nil {
 		b.Fatal(err)
 	}
+	token := in.Token
 	var busiest int64
 	if err := s.DB().QueryRowContext(ctx, `SELECT id FROM tickets ORDER BY message_count DESC, id LIMIT 1`).Scan(&busiest); err != nil {
 		b.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"guichet/internal/store/storetest"
 	"guichet/internal/web"
 	"guichet/internal/web/live"
+	"guichet/internal/web/request"
 	"guichet/internal/web/ui"
 )
 
@@ -37,30 +38,54 @@ type env struct {
 	kaufland, fnac, shop desk.Channel
 	tplThanks, tplTrack  desk.Template
 	tplFnac              desk.Template
-	limiter              *ui.Limiter
 }
 
-func newEnv(t testing.TB) *env {
+// envConfig is what newEnvOn builds the desk and the pages from; options
+// change it before (the trusted proxies, the password slots...).
+type envConfig struct {
+	desk desk.Config
+	ui   ui.Deps
+}
+
+type envOption func(*envConfig)
+
+// trustingProxies makes the pages believe X-Forwarded-For from these proxies.
+func trustingProxies(list string) envOption {
+	return func(c *envConfig) {
+		ps, err := request.ParseProxies(list)
+		if err != nil {
+			panic(err)
+		}
+		c.ui.TrustedProxies = ps
+	}
+}
+
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	return newEnvOn(t, storetest.SQLite(t))
+	return newEnvOn(t, storetest.SQLite(t), opts...)
 }
 
-func newEnvOn(t testing.TB, s *store.Store) *env {
+func newEnvOn(t testing.TB, s *store.Store, opts ...envOption) *env {
 	t.Helper()
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	hub := live.New()
-	e := &env{t: t, s: s, hub: hub, d: desk.New(desk.Config{Store: s, Blobs: blobs, Notifier: hub})}
-	if _, err := e.d.EnsureAdmin(ctx, "admin@example.fr"); err != nil {
+	cfg := envConfig{desk: desk.Config{Store: s, Blobs: blobs, Notifier: hub}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &env{t: t, s: s, hub: hub, d: desk.New(cfg.desk)}
+	first, err := e.d.EnsureAdmin(ctx, "admin@example.fr")
+	if err != nil {
 		t.Fatal(err)
 	}
 	agents, _ := e.d.Agents(ctx)
 	e.admin = desk.ActorOf(agents[0])
 	// The first admin's password is random: give it a known one.
 	e.must(e.d.SaveAgent(ctx, e.admin, desk.AgentInput{ID: e.admin.AgentID, Email: "admin@example.fr", Name: "Administrateur",
-		Role: desk.RoleAdmin, Lang: "fr", Active: true, Password: password}))
+		Role: desk.RoleAdmin, Lang: "fr", Active: true, Password: password, CurrentPassword: first}))
 	e.lea = e.agent("lea@example.fr", "Léa Martin")
 	e.marc = e.agent("marc@example.fr", "Marc Durand")
 	e.kaufland = e.channel(desk.Channel{Kind: desk.ChannelKaufland, Name: "Kaufland", ResponsibleID: e.lea.AgentID,
@@ -71,9 +96,10 @@ func newEnvOn(t testing.TB, s *store.Store) *env {
 	e.tplThanks = e.template(desk.Template{Name: "Remerciement", Body: "Bonjour {nom_client},\n\nMerci pour votre message au sujet de la commande {commande}. Nous revenons vers vous très vite.\n\n{adv}"})
 	e.tplTrack = e.template(desk.Template{Name: "Suivi colis", Body: "Bonjour {nom_client},\n\nVotre colis est en route : {lien_suivi}"})
 	e.tplFnac = e.template(desk.Template{Name: "Fnac seulement", Body: "Réponse Fnac", ChannelIDs: []int64{e.fnac.ID}})
-	e.limiter = ui.NewLimiter(5, 15*time.Minute)
+	deps := cfg.ui
+	deps.Desk, deps.Hub = e.d, hub
 	e.srv = httptest.NewServer(web.New(web.Config{Desk: e.d, Hub: hub, DB: s, UI: func(mux *http.ServeMux) {
-		ui.Register(mux, ui.Deps{Desk: e.d, Hub: hub, LoginLimit: e.limiter})
+		ui.Register(mux, deps)
 	}}))
 	t.Cleanup(func() { hub.Close(); e.srv.Close() })
 	return e

@@ -1,10 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"guichet/internal/desk"
 	"guichet/internal/web/request"
@@ -35,14 +36,15 @@ func (v *views) renderLogin(w http.ResponseWriter, r *http.Request, status int, 
 	v.render(w, r, status, "fr", "login", d)
 }
 
-// signIn checks the password, opens the session and sets its cookie.
-// Failures are throttled per IP and per email.
+// signIn checks the password, opens the session and sets its cookie, and
+// the device cookie that exempts this browser from the per-address limit
+// and the account's lockout next time (desk's throttle.go says why).
 type signIn struct {
-	desk   *desk.Desk
-	views  *views
-	limit  *Limiter
-	secure bool
-	log    *slog.Logger
+	desk    *desk.Desk
+	views   *views
+	proxies request.Proxies // whose X-Forwarded-For is believed
+	secure  bool
+	log     *slog.Logger
 }
 
 func (h *signIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,43 +52,63 @@ func (h *signIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	d := loginData{Email: email, Next: r.PostFormValue("next")}
 	tr := translator("fr")
-	ipKey, emailKey := "ip:"+clientIP(r), "email:"+email
-	if h.limit.Blocked(ipKey, emailKey) {
+	devices := deviceTokens(r)
+	in, err := h.desk.SignIn(r.Context(), desk.SignInInput{Email: email, Password: r.PostFormValue("password"),
+		Address: request.ClientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), h.proxies), Devices: devices})
+	switch {
+	case errors.Is(err, desk.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		d.Error = tr.T("login.busy")
+		h.views.renderLogin(w, r, http.StatusTooManyRequests, d)
+		return
+	case desk.ErrorCode(err) == desk.ETooMany:
 		d.Error = tr.T("login.too_many")
 		h.views.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
-	}
-	_, _, token, err := h.desk.SignIn(r.Context(), email, r.PostFormValue("password"))
-	if err != nil {
-		if desk.ErrorCode(err) != desk.EUnauthorized {
-			h.log.Error("sign in", "err", err)
-			d.Error = tr.T("error.internal")
-			h.views.renderLogin(w, r, http.StatusInternalServerError, d)
-			return
-		}
-		h.limit.Fail(ipKey, emailKey)
+	case desk.ErrorCode(err) == desk.EUnauthorized:
 		d.Error = tr.T("login.failed")
 		h.views.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
+	case err != nil:
+		h.log.Error("sign in", "err", err)
+		d.Error = tr.T("error.internal")
+		h.views.renderLogin(w, r, http.StatusInternalServerError, d)
+		return
 	}
-	h.limit.Reset(emailKey)
 	http.SetCookie(w, &http.Cookie{
-		Name: request.SessionCookie, Value: token, Path: "/",
+		Name: request.SessionCookie, Value: in.Token, Path: "/",
 		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode,
 		// No Expires: the cookie lives with the browser; the server ends the
 		// session after desk.SessionLifetime without use.
 	})
+	// This account's device token first, then the others the browser held
+	// (colleagues sharing the computer), up to desk.MaxDeviceTokens.
+	keep := []string{in.Device}
+	for _, t := range devices {
+		if t != in.Device && len(keep) < desk.MaxDeviceTokens {
+			keep = append(keep, t)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: request.DeviceCookie, Value: strings.Join(keep, "."), Path: "/login",
+		MaxAge: int(desk.DeviceLifetime / time.Second), HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteStrictMode,
+	})
 	redirect(w, r, localPath(d.Next))
 }
 
-// clientIP is the peer address. Behind a reverse proxy all agents share it;
-// the per-email limit still applies (X-Forwarded-For is not trusted: anyone can set it).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// deviceTokens reads the device cookie: tokens separated by dots.
+func deviceTokens(r *http.Request) []string {
+	c, err := r.Cookie(request.DeviceCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 512 {
+		return nil
 	}
-	return host
+	var out []string
+	for _, t := range strings.Split(c.Value, ".") {
+		if t != "" && len(out) < desk.MaxDeviceTokens {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // signOut ends the session (a POST with the CSRF token) and clears the cookie.

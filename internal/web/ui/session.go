@@ -13,6 +13,7 @@ import (
 type session struct {
 	Agent desk.Agent
 	CSRF  string
+	Hash  []byte // the session token's hash: the session a password change keeps
 }
 
 func (s session) actor() desk.Actor { return desk.ActorOf(s.Agent) }
@@ -60,7 +61,7 @@ func (v *views) signedIn(fn handlerFunc) http.Handler {
 			http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
 			return
 		}
-		s := session{Agent: id.Agent, CSRF: id.Session.CSRF}
+		s := session{Agent: id.Agent, CSRF: id.Session.CSRF, Hash: id.Session.TokenHash}
 		if err := fn(w, r, s); err != nil {
 			v.fail(w, r, s, err)
 		}

@@ -16,10 +16,10 @@ package ui
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"guichet/internal/desk"
 	"guichet/internal/web/live"
+	"guichet/internal/web/request"
 )
 
 // Deps is what the pages need.
@@ -28,17 +28,15 @@ type Deps struct {
 	Hub           *live.Hub
 	Log           *slog.Logger
 	SecureCookies bool // send the session cookie over HTTPS only
-	// LoginLimit bounds failed sign-ins per IP and per email (default: 5 in 15 minutes).
-	LoginLimit *Limiter
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (sign-in is throttled per client address); none: the peer.
+	TrustedProxies request.Proxies
 }
 
 // Register adds every page route to mux. All routes are in this one function.
 func Register(mux *http.ServeMux, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
-	}
-	if d.LoginLimit == nil {
-		d.LoginLimit = NewLimiter(5, 15*time.Minute)
 	}
 	v := newViews(d.Log)
 	dk := d.Desk
@@ -47,7 +45,7 @@ func Register(mux *http.ServeMux, d Deps) {
 
 	mux.Handle("GET /assets/{hash}/{name}", v.assets)
 	mux.Handle("GET /login", v.anonymous(&loginPage{views: v}))
-	mux.Handle("POST /login", v.anonymous(&signIn{desk: dk, views: v, limit: d.LoginLimit, secure: d.SecureCookies, log: d.Log}))
+	mux.Handle("POST /login", v.anonymous(&signIn{desk: dk, views: v, proxies: d.TrustedProxies, secure: d.SecureCookies, log: d.Log}))
 	mux.Handle("POST /logout", v.anonymous(&signOut{desk: dk, secure: d.SecureCookies}))
 
 	mux.Handle("GET /{$}", page((&inboxPage{desk: dk, views: v}).serve))
@@ -65,6 +63,7 @@ func Register(mux *http.ServeMux, d Deps) {
 
 	mux.Handle("GET /settings", page((&settingsPage{desk: dk, views: v}).serve))
 	mux.Handle("POST /settings", page((&settingsPage{desk: dk, views: v}).save))
+	mux.Handle("POST /settings/tokens/{id}/revoke", page((&settingsPage{desk: dk, views: v}).revokeToken))
 
 	agents := &adminAgents{desk: dk, views: v}
 	mux.Handle("GET /admin/agents", admin(agents.list))
@@ -79,6 +78,10 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/templates/{id}", admin(templates.edit))
 	mux.Handle("POST /admin/templates/{id}", admin(templates.save))
 	mux.Handle("POST /admin/templates/{id}/delete", admin(templates.remove))
+	integrations := &adminIntegrations{desk: dk, views: v}
+	mux.Handle("GET /admin/integrations", admin(integrations.list))
+	mux.Handle("POST /admin/integrations", admin(integrations.create))
+	mux.Handle("POST /admin/integrations/{id}/revoke", admin(integrations.revoke))
 
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
