@@ -79,6 +79,10 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/templates/{id}", admin(templates.edit))
 	mux.Handle("POST /admin/templates/{id}", admin(templates.save))
 	mux.Handle("POST /admin/templates/{id}/delete", admin(templates.remove))
+	parked := &adminParked{desk: dk, views: v}
+	mux.Handle("GET /admin/parked", admin(parked.list))
+	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
+	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
 
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
