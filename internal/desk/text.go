@@ -59,8 +59,7 @@ func cleanIncoming(in Incoming) (Incoming, bool) {
 	if len(in.Files) > 0 {
 		files := make([]IncomingFile, len(in.Files))
 		for i, f := range in.Files {
-			clean(&f.Name)
-			f.ContentType, _ = cleanText(f.ContentType) // normalised anyway: not worth a note
+			clean(&f.Name) // the type is normalised where it is stored (NormalizeContentType)
 			files[i] = f
 		}
 		in.Files = files
