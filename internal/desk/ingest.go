@@ -124,6 +124,9 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 	for i, e := range parked {
 		rows[i] = e.row(now)
 	}
+	slices.SortFunc(rows, func(a, b ParkedMessage) int { // one lock order for concurrent batches, as tickets
+		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.SourceKey, b.SourceKey))
+	})
 	var changes []Change
 	err = d.store.Write(ctx, func(tx Tx) error {
 		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
