@@ -67,8 +67,8 @@ func (b *bench) ingest(ctx context.Context, batches, size int) (IngestResult, er
 		batch = batch[:size]
 		err := t.time(func() (int, error) {
 			r, err := b.d.Ingest(ctx, batch)
-			if err == nil && len(r.Rejected) > 0 {
-				err = fmt.Errorf("ingest rejected %d messages: %v", len(r.Rejected), r.Rejected[0])
+			if err == nil && len(r.Parked) > 0 {
+				err = fmt.Errorf("ingest parked %d messages: %v", len(r.Parked), r.Parked[0])
 			}
 			res.Stored += r.Stored
 			res.Duplicates += r.Duplicates

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +17,16 @@ import (
 const MaxSize = 25 << 20
 
 // ErrTooLarge is returned by Put for a file over MaxSize.
-var ErrTooLarge = errors.New("fichier trop volumineux (25 Mo au plus)")
+var ErrTooLarge error = refusal("fichier trop volumineux (25 Mo au plus)")
+
+// refusal is an error by which the store declines a file, as opposed to
+// failing to keep it: whoever sent it must not simply try again.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// Refused tells desk that the file, not the store, is at fault.
+func (refusal) Refused() bool { return true }
 
 // Local stores files under a folder.
 type Local struct {
@@ -34,29 +42,36 @@ func NewLocal(dir string) (*Local, error) {
 }
 
 // Put writes r to disk and returns its key (the hex SHA-256) and size. The
-// file appears under its final name only once complete.
+// file appears under its final name only once complete and synced; a file
+// already there under that name is the same bytes, and is left as it is
+// (neither rewritten nor synced again: a channel fetches the same files
+// again and again).
 func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(l.dir, "tmp"), "put-*")
 	if err != nil {
 		return "", 0, err
 	}
 	defer os.Remove(tmp.Name())
+	defer tmp.Close()
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, MaxSize+1))
 	if err == nil && n > MaxSize {
 		err = ErrTooLarge
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return "", 0, err
 	}
 	key := hex.EncodeToString(h.Sum(nil))
 	path := l.path(key)
+	if _, err := os.Stat(path); err == nil {
+		return key, n, nil
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", 0, err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", 0, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return "", 0, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestPutOpen(t *testing.T) {
@@ -56,4 +57,38 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// A file already stored is not written again: same inode, same time.
+func TestPutKeepsAFileAlreadyThere(t *testing.T) {
+	ctx := context.Background()
+	l, _ := NewLocal(t.TempDir())
+	key, _, err := l.Put(ctx, bytes.NewReader([]byte("photo du colis")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := l.path(key)
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if _, _, err := l.Put(ctx, bytes.NewReader([]byte("photo du colis"))); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(old) {
+		t.Errorf("the file was rewritten: %v, mtime %v", err, after.ModTime())
+	}
+	left, _ := filepath.Glob(filepath.Join(l.dir, "tmp", "*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestTooLargeIsARefusal(t *testing.T) {
+	var r interface{ Refused() bool }
+	if !errors.As(ErrTooLarge, &r) || !r.Refused() {
+		t.Error("ErrTooLarge does not say it is a refusal")
+	}
 }

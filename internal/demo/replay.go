@@ -58,8 +58,8 @@ func (r *replayer) ingest(ctx context.Context, batch []desk.Incoming) error {
 	if err != nil {
 		return err
 	}
-	if len(res.Rejected) > 0 {
-		return fmt.Errorf("message %s refusé : %s", res.Rejected[0].SourceID, res.Rejected[0].Error)
+	if len(res.Parked) > 0 {
+		return fmt.Errorf("message %s mis en attente : %s", res.Parked[0].SourceID, res.Parked[0].Error)
 	}
 	if res.Duplicates > 0 {
 		return fmt.Errorf("%d messages en double dans un lot", res.Duplicates)

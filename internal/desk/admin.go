@@ -269,9 +269,14 @@ func (d *Desk) SaveTemplate(ctx context.Context, actor Actor, t Template) (Templ
 	if t.Name, err = checkLine("name", t.Name, maxNameChars, true); err != nil {
 		return Template{}, err
 	}
-	t.Body = strings.TrimSpace(strings.ReplaceAll(t.Body, "\r\n", "\n"))
-	if t.Body == "" || len(t.Body) > maxBody {
+	if t.Body, err = checkBody("body", t.Body, maxBody); err != nil {
+		return Template{}, err
+	}
+	if t.Body == "" {
 		return Template{}, Invalid("body", "texte obligatoire (64 Kio au plus)")
+	}
+	if t.Lang, err = checkLine("lang", t.Lang, 10, false); err != nil {
+		return Template{}, err
 	}
 	if t.Lang == "" {
 		t.Lang = "fr"

@@ -87,22 +87,38 @@ func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // checkLine validates a one-line text field.
 func checkLine(field, s string, max int, required bool) (string, error) {
+	if err := checkText(field, s); err != nil {
+		return "", err
+	}
 	s = strings.TrimSpace(s)
 	switch {
 	case required && s == "":
 		return "", Invalid(field, "champ obligatoire")
-	case !utf8.ValidString(s):
-		return "", Invalid(field, "texte illisible (encodage)")
 	case utf8.RuneCountInString(s) > max:
 		return "", Invalid(field, "%d caractères au plus", max)
-	case strings.ContainsAny(s, "\r\n\x00"):
+	case strings.ContainsAny(s, "\r\n"):
 		return "", Invalid(field, "une seule ligne attendue")
+	}
+	return s, nil
+}
+
+// checkBody validates a message or template text: a person's, up to max bytes.
+func checkBody(field, s string, max int) (string, error) {
+	if err := checkText(field, s); err != nil {
+		return "", err
+	}
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if len(s) > max {
+		return "", Invalid(field, "texte trop long (%d Kio au plus)", max>>10)
 	}
 	return s, nil
 }
 
 // checkEmail validates an optional address and returns it lowercased.
 func checkEmail(field, s string) (string, error) {
+	if err := checkText(field, s); err != nil {
+		return "", err
+	}
 	s = normalizeEmail(s)
 	if s == "" {
 		return "", nil

@@ -13,6 +13,7 @@ const (
 	EUnauthorized = "unauthorized" // no valid credentials
 	EForbidden    = "forbidden"    // valid credentials, not allowed
 	ETooMany      = "too_many"     // rate limited
+	ETooLarge     = "too_large"    // a file or a request over its size limit; Field names it
 	EConfirm      = "confirm"      // the reply needs the agent's confirmation (Details says why)
 	EInternal     = "internal"     // our fault; the message never leaks details
 )

@@ -29,10 +29,10 @@ type ingestBatch struct {
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
 
-	stored, duplicates, opened int
-	touched                    []int64 // tickets that got a message, each once
-	isTouched                  map[int64]bool
-	changes                    []Change
+	stored, duplicates, opened, altered int
+	touched                             []int64 // tickets that got a message, each once
+	isTouched                           map[int64]bool
+	changes                             []Change
 }
 
 func newIngestBatch(d *Desk, tx Tx) *ingestBatch {
@@ -120,7 +120,7 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 		p.msg = Message{
 			TicketID: p.ticket.ID, ThreadID: p.thread.ID, Seq: next[p.ticket], Direction: In,
 			AuthorKind: p.in.AuthorKind, AuthorName: p.in.AuthorName,
-			Body: p.in.Body, BodyHTML: p.in.BodyHTML, SourceID: p.in.SourceID, CreatedAt: p.in.At,
+			Body: p.in.Body, BodyHTML: p.in.BodyHTML, SourceID: p.in.SourceID, CreatedAt: p.in.At, Altered: p.in.cleaned,
 		}
 		next[p.ticket]++
 		rows[i] = &p.msg
@@ -130,6 +130,7 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 			return err
 		}
 	}
+	var stored []string
 	for _, p := range fresh {
 		if p.msg.ID == 0 { // another process stored it just now
 			b.duplicates++
@@ -138,8 +139,26 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 		if err := b.apply(ctx, ch, p); err != nil {
 			return err
 		}
+		stored = append(stored, p.in.SourceID)
+	}
+	// A message parked by an earlier fetch and stored now leaves the list.
+	if len(stored) > 0 {
+		return b.tx.UnparkSources(ctx, ch.ID, stored)
 	}
 	return nil
+}
+
+// park stores the batch's parked messages, on channels that exist.
+func (b *ingestBatch) park(ctx context.Context, ps []ParkedMessage) error {
+	for _, p := range ps {
+		if _, err := b.channel(ctx, p.ChannelID); err != nil {
+			return err
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	return b.tx.ParkMessages(ctx, ps)
 }
 
 // apply records what a stored message changes: its files, its events, and
@@ -172,6 +191,9 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		t.Reason = in.Reason
 	}
 	b.stored++
+	if in.cleaned {
+		b.altered++
+	}
 	if !b.isTouched[t.ID] {
 		b.isTouched[t.ID] = true
 		b.touched = append(b.touched, t.ID)

@@ -83,6 +83,9 @@ type Message struct {
 	DeliveryError string       `json:"delivery_error,omitempty"`
 	CreatedAt     time.Time    `json:"created_at"`
 	Attachments   []Attachment `json:"attachments,omitempty"`
+	// Altered: the channel sent text that could not be stored as it was
+	// (NUL characters, invalid UTF-8); it was cleaned at import.
+	Altered bool `json:"altered,omitempty"`
 }
 
 // AttachmentKind is the optional type an agent gives an attachment.

@@ -62,6 +62,17 @@ type Tx interface {
 	CustomersByExternal(ctx context.Context, channelID int64, externalIDs []string) ([]Customer, error)
 	InsertCustomers(ctx context.Context, cs []*Customer) error
 	InsertEvents(ctx context.Context, es []Event) error
+	// ParkMessages stores messages Ingest could not, each updating the row
+	// of its (channel, source key) if there is one: last seen, times seen,
+	// reason and content. UnparkSources drops the rows of messages stored at
+	// last. The rest serves the admins' list.
+	ParkMessages(ctx context.Context, ps []ParkedMessage) error
+	UnparkSources(ctx context.Context, channelID int64, sourceKeys []string) error
+	ParkedMessages(ctx context.Context, limit int) ([]ParkedMessage, error)
+	ParkedMessage(ctx context.Context, id int64) (ParkedMessage, error)
+	CountParked(ctx context.Context) (int, error)
+	DeleteParked(ctx context.Context, id int64) error
+
 	Messages(ctx context.Context, ticketID int64) ([]Message, error)
 	InsertAttachment(ctx context.Context, a *Attachment) error
 	Attachment(ctx context.Context, id int64) (Attachment, int64, error)

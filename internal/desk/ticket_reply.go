@@ -2,10 +2,10 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // NewAttachment is a file an agent sends with a reply.
@@ -14,6 +14,7 @@ type NewAttachment struct {
 	ContentType string
 	Kind        AttachmentKind
 	Data        io.Reader
+	Size        int64 // when known (0 otherwise): a file over the limit is refused before any byte is stored
 }
 
 // ReplyInput is an agent's answer on a ticket.
@@ -33,16 +34,17 @@ type ReplyInput struct {
 // marketplace (or contact details the channel forbids) and the agent has not
 // confirmed, nothing is stored and an EConfirm error lists the findings.
 func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, error) {
-	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-	switch {
-	case actor.AgentID == 0:
+	if actor.AgentID == 0 {
 		return Message{}, Errorf(EForbidden, "seul un agent peut répondre")
+	}
+	body, err := checkBody("body", in.Body, maxBody)
+	switch {
+	case err != nil:
+		return Message{}, err
 	case !in.Status.Valid():
 		return Message{}, Invalid("status", "choisissez le statut du ticket")
 	case body == "" && len(in.Attachments) == 0:
 		return Message{}, Invalid("body", "message vide")
-	case len(body) > maxBody || !utf8.ValidString(body):
-		return Message{}, Invalid("body", "message trop long ou illisible")
 	case len(in.Attachments) > maxFiles:
 		return Message{}, Invalid("attachments", "%d pièces jointes au plus", maxFiles)
 	case in.ThreadKind != "" && !in.ThreadKind.Valid():
@@ -55,6 +57,9 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 		in.ThreadKind = ThreadCustomer
 	}
 	// Check what can be checked before storing any file.
+	if err := d.checkFiles(in.Attachments); err != nil {
+		return Message{}, err
+	}
 	if err := d.store.Read(ctx, func(tx Tx) error {
 		_, err := d.replyContext(ctx, tx, in, body)
 		return err
@@ -189,51 +194,69 @@ func (d *Desk) replyContext(ctx context.Context, tx Tx, in ReplyInput, body stri
 	return rc, nil
 }
 
+// checkFiles validates attachments before any is stored: names, kinds, and
+// the sizes that are known (the others are checked as they are read).
+func (d *Desk) checkFiles(files []NewAttachment) error {
+	for i, f := range files {
+		field := fmt.Sprintf("attachments[%d]", i)
+		if _, err := checkLine(field+".name", f.Name, 200, true); err != nil {
+			return err
+		}
+		if !ValidAttachmentKind(f.Kind) {
+			return Invalid(field+".kind", "type de pièce jointe inconnu : %q", f.Kind)
+		}
+		if d.blobs == nil || f.Data == nil {
+			return Invalid(field, "fichier absent")
+		}
+		if f.Size > MaxFileSize {
+			return tooLarge(field, strings.TrimSpace(f.Name), f.Size)
+		}
+	}
+	return nil
+}
+
 // storeFiles keeps the bytes of attachments before the transaction: a failure
 // later leaves an unreferenced blob, never a message without its file.
 func (d *Desk) storeFiles(ctx context.Context, files []NewAttachment) ([]Attachment, error) {
 	var out []Attachment
 	for i, f := range files {
 		field := fmt.Sprintf("attachments[%d]", i)
-		name, err := checkLine(field+".name", strings.TrimSpace(f.Name), 200, true)
-		if err != nil {
-			return nil, err
-		}
-		if !ValidAttachmentKind(f.Kind) {
-			return nil, Invalid(field+".kind", "type de pièce jointe inconnu : %q", f.Kind)
-		}
-		if d.blobs == nil || f.Data == nil {
-			return nil, Invalid(field, "fichier absent")
-		}
-		key, size, err := d.blobs.Put(ctx, f.Data)
-		if err != nil {
+		name := strings.TrimSpace(f.Name)
+		r := &sizedReader{r: f.Data}
+		key, size, err := d.blobs.Put(ctx, r)
+		switch {
+		case errors.Is(err, errOverLimit) || r.read > MaxFileSize:
+			size := int64(-1) // more than the limit, we stopped reading there
+			if f.Size > MaxFileSize {
+				size = f.Size
+			}
+			return nil, tooLarge(field, name, size)
+		case refused(err):
+			return nil, Invalid(field, "fichier refusé : %s", name)
+		case err != nil:
 			return nil, fmt.Errorf("store attachment: %w", err)
 		}
-		ct := f.ContentType
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		out = append(out, Attachment{Name: name, ContentType: ct, Size: size, Kind: f.Kind, BlobKey: key})
+		out = append(out, Attachment{Name: name, ContentType: NormalizeContentType(f.ContentType), Size: size, Kind: f.Kind, BlobKey: key})
 	}
 	return out, nil
 }
 
 // AddNote stores an internal note: agents see it, customers never do.
 func (d *Desk) AddNote(ctx context.Context, actor Actor, ticketID int64, body string) (Message, error) {
-	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if actor.AgentID == 0 {
 		return Message{}, Errorf(EForbidden, "seul un agent peut écrire une note")
+	}
+	body, err := checkBody("body", body, maxBody)
+	if err != nil {
+		return Message{}, err
 	}
 	if body == "" {
 		return Message{}, Invalid("body", "note vide")
 	}
-	if len(body) > maxBody || !utf8.ValidString(body) {
-		return Message{}, Invalid("body", "note trop longue ou illisible")
-	}
 	now := d.Now()
 	var m Message
 	var ev Event
-	err := d.store.Write(ctx, func(tx Tx) error {
+	err = d.store.Write(ctx, func(tx Tx) error {
 		t, err := tx.TicketByID(ctx, ticketID)
 		if err != nil {
 			return err
@@ -284,6 +307,9 @@ type ReplyCheck struct {
 // CheckReplyText runs the pre-send checks on a text for a ticket, storing
 // nothing: the reply page asks the agent before sending.
 func (d *Desk) CheckReplyText(ctx context.Context, actor Actor, ticketID int64, body string) (ReplyCheck, error) {
+	if err := checkText("body", body); err != nil {
+		return ReplyCheck{}, err
+	}
 	c := ReplyCheck{Hits: []GuardHit{}, Missing: UnfilledVariables(body)}
 	if c.Missing == nil {
 		c.Missing = []string{}

@@ -210,7 +210,7 @@ func TestIngestStoresADuplicateOnce(t *testing.T) {
 	})
 }
 
-func TestIngestRejectsBadMessagesAlone(t *testing.T) {
+func TestIngestParksBadMessagesAlone(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		batch := []desk.Incoming{
 			incoming(f.kaufland, "K-1", "", "no source id"),
@@ -222,7 +222,8 @@ func TestIngestRejectsBadMessagesAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Stored != 2 || len(res.Rejected) != 2 || res.Rejected[0].Index != 0 || res.Rejected[1].Index != 1 {
+		if res.Stored != 2 || len(res.Parked) != 2 || res.Parked[0].Index != 0 || res.Parked[1].Index != 1 ||
+			res.Parked[0].Field != "source_id" || res.Parked[1].Field != "body" {
 			t.Fatalf("result %+v", res)
 		}
 		tk, _ := f.d.LookupTicket(ctx, f.admin, "K-3")

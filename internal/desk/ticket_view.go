@@ -69,6 +69,11 @@ func (d *Desk) FindTickets(ctx context.Context, actor Actor, f TicketFilter) (Ti
 	case len(f.After) > 200:
 		return TicketPage{}, Invalid("after", "curseur invalide")
 	}
+	for _, p := range []struct{ field, text string }{{"q", f.Text}, {"reason", f.Reason}, {"after", f.After}} {
+		if err := checkText(p.field, p.text); err != nil {
+			return TicketPage{}, err
+		}
+	}
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
@@ -91,6 +96,9 @@ func (d *Desk) FindTickets(ctx context.Context, actor Actor, f TicketFilter) (Ti
 // exactly q, for a search box that jumps straight to it. It returns
 // ENotFound when there is none, EConflict when several orders match.
 func (d *Desk) LookupTicket(ctx context.Context, actor Actor, q string) (Ticket, error) {
+	if err := checkText("q", q); err != nil {
+		return Ticket{}, err
+	}
 	q = strings.TrimSpace(q)
 	if q == "" || len(q) > maxOrderRef {
 		return Ticket{}, NotFound("ticket")

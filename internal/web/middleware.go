@@ -99,7 +99,7 @@ func formToken(w http.ResponseWriter, r *http.Request) (string, error) {
 	}
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
-		return "", &desk.Error{Code: request.ETooLarge, Message: "envoi trop volumineux (64 Mo au plus, pièces jointes comprises)"}
+		return "", &desk.Error{Code: desk.ETooLarge, Message: "envoi trop volumineux (64 Mo au plus, pièces jointes comprises)"}
 	}
 	return r.PostFormValue(request.CSRFField), nil
 }

@@ -49,7 +49,7 @@ func (h *handler) downloadAttachment(w http.ResponseWriter, r *http.Request, act
 // ServeAttachment writes a file so that a browser downloads it rather than
 // rendering it in our origin (customer files are not trusted).
 func ServeAttachment(w http.ResponseWriter, a desk.Attachment, body io.Reader) {
-	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Type", desk.NormalizeContentType(a.ContentType)) // older rows kept the type as sent
 	w.Header().Set("Content-Length", fmt.Sprint(a.Size))
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
 	w.Header().Set("X-Content-Type-Options", "nosniff")

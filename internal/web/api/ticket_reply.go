@@ -46,7 +46,8 @@ func (h *handler) replyToTicket(w http.ResponseWriter, r *http.Request, actor de
 		if err != nil {
 			return desk.Invalid(fmt.Sprintf("attachments[%d].data", i), "base64 invalide")
 		}
-		in.Attachments = append(in.Attachments, desk.NewAttachment{Name: a.Name, ContentType: a.ContentType, Kind: a.Kind, Data: bytes.NewReader(data)})
+		in.Attachments = append(in.Attachments, desk.NewAttachment{Name: a.Name, ContentType: a.ContentType, Kind: a.Kind,
+			Data: bytes.NewReader(data), Size: int64(len(data))})
 	}
 	m, err := h.desk.Reply(r.Context(), actor, in)
 	if err != nil {

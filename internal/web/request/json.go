@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,24 +16,29 @@ import (
 const MaxJSON = 1 << 20
 
 // DecodeJSON reads exactly one JSON value into v: unknown fields, trailing
-// data, wrong types and bodies over max bytes are the caller's mistake, each
-// reported with the field at fault.
+// data, wrong types, text no person means (invalid UTF-8, lone surrogates,
+// NUL) and bodies over max bytes are the caller's mistake, each reported
+// with the field at fault.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, max int64) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return desk.Invalid("Content-Type", "application/json attendu, reçu %q", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if isTooLarge(err) {
+			return tooLarge()
+		}
+		return desk.Invalid("body", "corps de la requête illisible : %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		if err != nil && isTooLarge(err) {
-			return tooLarge()
-		}
 		return desk.Invalid("body", "une seule valeur JSON attendue")
 	}
-	return nil
+	return checkJSONText(data)
 }
 
 func isTooLarge(err error) bool {
@@ -41,7 +47,7 @@ func isTooLarge(err error) bool {
 }
 
 func tooLarge() error {
-	return &desk.Error{Code: ETooLarge, Field: "body", Message: "requête trop volumineuse"}
+	return &desk.Error{Code: desk.ETooLarge, Field: "body", Message: "requête trop volumineuse"}
 }
 
 func jsonError(err error) error {

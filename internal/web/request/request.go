@@ -71,11 +71,8 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case desk.ETooMany:
 		return http.StatusTooManyRequests
-	case ETooLarge:
+	case desk.ETooLarge:
 		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
-
-// ETooLarge is the code of a request body over its limit.
-const ETooLarge = "too_large"

@@ -20,6 +20,19 @@ func adminID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// adminPage is the base of an admin page: its tab in the admin menu, and
+// the number of parked messages the menu shows.
+func adminPage(r *http.Request, dk *desk.Desk, v *views, s session, title, tab string) page {
+	p := v.base(s, title, "admin")
+	p.AdminTab = tab
+	n, err := dk.CountParked(r.Context(), s.actor())
+	if err != nil { // the menu does without its count
+		v.log.Warn("count parked messages", "err", err)
+	}
+	p.Parked = n
+	return p
+}
+
 // noticeOf turns the ?ok= of a redirect after a save into its message.
 func noticeOf(r *http.Request, s session) string {
 	switch r.URL.Query().Get("ok") {
@@ -27,6 +40,8 @@ func noticeOf(r *http.Request, s session) string {
 		return translator(s.lang()).T("admin.saved")
 	case "deleted":
 		return translator(s.lang()).T("admin.deleted")
+	case "retried":
+		return translator(s.lang()).T("parked.retried")
 	}
 	return ""
 }

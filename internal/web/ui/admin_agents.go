@@ -31,7 +31,7 @@ func (h *adminAgents) list(w http.ResponseWriter, r *http.Request, s session) er
 	if err != nil {
 		return err
 	}
-	d := agentsData{page: h.views.base(s, translator(s.lang()).T("admin.agents"), "admin"), Agents: agents}
+	d := agentsData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.agents"), "agents"), Agents: agents}
 	d.Notice = noticeOf(r, s)
 	h.views.render(w, r, http.StatusOK, s.lang(), "admin_agents", d)
 	return nil
@@ -61,7 +61,7 @@ func (h *adminAgents) render(w http.ResponseWriter, r *http.Request, s session, 
 		title = form.Name
 	}
 	form.Password, form.CurrentPassword = "", "" // never sent back
-	d := agentData{page: h.views.base(s, title, "admin"), Form: form, New: form.ID == 0, Self: form.ID == s.Agent.ID, Errors: errs}
+	d := agentData{page: adminPage(r, h.desk, h.views, s, title, "agents"), Form: form, New: form.ID == 0, Self: form.ID == s.Agent.ID, Errors: errs}
 	h.views.render(w, r, status, s.lang(), "admin_agent", d)
 }
 

@@ -39,7 +39,7 @@ func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) 
 	if err != nil {
 		return err
 	}
-	d := channelsData{page: h.views.base(s, translator(s.lang()).T("admin.channels"), "admin"), Channels: channels, Names: agentNames(agents)}
+	d := channelsData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.channels"), "channels"), Channels: channels, Names: agentNames(agents)}
 	d.Notice = noticeOf(r, s)
 	h.views.render(w, r, http.StatusOK, s.lang(), "admin_channels", d)
 	return nil
@@ -78,7 +78,7 @@ func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session
 	if form.ID != 0 {
 		title = form.Name
 	}
-	d := channelData{page: h.views.base(s, title, "admin"), Form: form, Guard: strings.Join(form.GuardNames, "\n"),
+	d := channelData{page: adminPage(r, h.desk, h.views, s, title, "channels"), Form: form, Guard: strings.Join(form.GuardNames, "\n"),
 		Agents: agents, Kinds: desk.ChannelKinds, Errors: errs}
 	h.views.render(w, r, status, s.lang(), "admin_channel", d)
 	return nil

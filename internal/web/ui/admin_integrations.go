@@ -37,7 +37,7 @@ func (h *adminIntegrations) render(w http.ResponseWriter, r *http.Request, s ses
 	if err != nil {
 		return err
 	}
-	d.page = h.views.base(s, translator(s.lang()).T("admin.integrations"), "admin")
+	d.page = adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.integrations"), "integrations")
 	d.Notice, d.Tokens, d.RevokeBase = notice, tokenRows(ts), "/admin/integrations"
 	if d.Errors == nil {
 		d.Errors = map[string]string{}

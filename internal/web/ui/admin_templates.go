@@ -45,7 +45,7 @@ func (h *adminTemplates) list(w http.ResponseWriter, r *http.Request, s session)
 	for _, c := range channels {
 		names[c.ID] = c.Name
 	}
-	d := templatesData{page: h.views.base(s, translator(s.lang()).T("admin.templates"), "admin"), Templates: ts, Channels: names}
+	d := templatesData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.templates"), "templates"), Templates: ts, Channels: names}
 	d.Notice = noticeOf(r, s)
 	h.views.render(w, r, http.StatusOK, s.lang(), "admin_templates", d)
 	return nil
@@ -80,7 +80,7 @@ func (h *adminTemplates) render(w http.ResponseWriter, r *http.Request, s sessio
 	if form.ID != 0 {
 		title = form.Name
 	}
-	d := templateData{page: h.views.base(s, title, "admin"), Form: form, Channels: channels, Variables: desk.TemplateVariables, Errors: errs}
+	d := templateData{page: adminPage(r, h.desk, h.views, s, title, "templates"), Form: form, Channels: channels, Variables: desk.TemplateVariables, Errors: errs}
 	h.views.render(w, r, status, s.lang(), "admin_template", d)
 	return nil
 }

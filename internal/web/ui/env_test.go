@@ -150,8 +150,8 @@ func (e *env) customerMessage(ch desk.Channel, order, customer, body string) des
 func (e *env) ingest(in desk.Incoming) desk.Ticket {
 	e.t.Helper()
 	res, err := e.d.Ingest(ctx, []desk.Incoming{in})
-	if err != nil || len(res.Rejected) > 0 {
-		e.t.Fatalf("ingest: %v %+v", err, res.Rejected)
+	if err != nil || len(res.Parked) > 0 {
+		e.t.Fatalf("ingest: %v %+v", err, res.Parked)
 	}
 	t, err := e.d.LookupTicket(ctx, e.admin, in.OrderRef)
 	if err != nil {

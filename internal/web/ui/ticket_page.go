@@ -35,6 +35,8 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 		d.Notice = translator(s.lang()).T("reply.sent")
 	case "note":
 		d.Notice = translator(s.lang()).T("note.added")
+	case "retried":
+		d.Notice = translator(s.lang()).T("parked.retried")
 	}
 	h.views.render(w, r, http.StatusOK, s.lang(), "ticket", d)
 	return nil

@@ -44,7 +44,7 @@ func (h *replyToTicket) serve(w http.ResponseWriter, r *http.Request, s session)
 		}
 	}
 	code := desk.ErrorCode(err)
-	if wantsJSON(r) || (code != desk.EInvalid && code != desk.EConfirm) {
+	if wantsJSON(r) || (code != desk.EInvalid && code != desk.EConfirm && code != desk.ETooLarge) {
 		return err
 	}
 	d, lerr := loadTicket(r.Context(), h.desk, h.views, s, id)
@@ -102,8 +102,8 @@ func readReply(w http.ResponseWriter, r *http.Request, ticketID int64) (desk.Rep
 				return in, files, desk.Invalid("attachments", "fichier illisible : %s", fh.Filename)
 			}
 			files = append(files, f)
-			in.Attachments = append(in.Attachments, desk.NewAttachment{Name: fh.Filename,
-				ContentType: fh.Header.Get("Content-Type"), Kind: desk.AttachmentKind(r.PostFormValue("kind_" + n)), Data: f})
+			in.Attachments = append(in.Attachments, desk.NewAttachment{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"),
+				Kind: desk.AttachmentKind(r.PostFormValue("kind_" + n)), Data: f, Size: fh.Size})
 		}
 	}
 	return in, files, nil

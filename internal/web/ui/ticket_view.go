@@ -107,6 +107,7 @@ type messageView struct {
 	DeliveryLabel string
 	DeliveryError string
 	Internal, Out bool
+	Altered       bool // cleaned at import
 	Attachments   []attachmentView
 }
 
@@ -239,7 +240,7 @@ func messageOf(tr translator, m desk.Message, now time.Time) messageView {
 	mv := messageView{ID: m.ID, AuthorKind: string(m.AuthorKind), AuthorLabel: tr.T("author." + string(m.AuthorKind)),
 		AuthorName: m.AuthorName, Time: shortTime(m.CreatedAt, now), ISO: m.CreatedAt.UTC().Format(time.RFC3339),
 		Body: m.Body, TemplateName: m.TemplateName, Delivery: string(m.Delivery), DeliveryError: m.DeliveryError,
-		Internal: m.Internal, Out: m.Direction == desk.Out}
+		Internal: m.Internal, Out: m.Direction == desk.Out, Altered: m.Altered}
 	if m.Internal {
 		mv.AuthorLabel = tr.T("author.note")
 	}

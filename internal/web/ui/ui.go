@@ -82,6 +82,10 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/integrations", admin(integrations.list))
 	mux.Handle("POST /admin/integrations", admin(integrations.create))
 	mux.Handle("POST /admin/integrations/{id}/revoke", admin(integrations.revoke))
+	parked := &adminParked{desk: dk, views: v}
+	mux.Handle("GET /admin/parked", admin(parked.list))
+	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
+	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
 
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {

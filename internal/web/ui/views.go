@@ -27,7 +27,7 @@ type views struct {
 // pageNames are the files of templates/ that are whole pages; the others
 // (layout, partials) are parsed into every page.
 var pageNames = []string{"login", "inbox", "inbox_live", "ticket", "ticket_live", "error", "settings",
-	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_integrations"}
+	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_parked", "admin_integrations"}
 
 func newViews(log *slog.Logger) *views {
 	v := &views{pages: map[string]map[string]*template.Template{}, assets: loadAssets(), log: log}
@@ -65,6 +65,9 @@ type page struct {
 	Notice  string // a one-line confirmation ("Modifications enregistrées")
 	Scripts []string
 	JSText  map[string]string // labels the scripts show
+
+	AdminTab string // the admin menu's current entry
+	Parked   int    // parked incoming messages, shown in the admin menu
 }
 
 func (v *views) base(s session, title, pageName string) page {

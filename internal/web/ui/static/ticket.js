@@ -272,6 +272,7 @@
       else r.querySelectorAll('select, input').forEach((el) => { el.value = ''; });
     });
     fileRows = 1;
+    $('err-attachments').hidden = true;
   }
 
   // ---- Sending: local checks, then the guard (ask), then the real send.
@@ -304,6 +305,7 @@
 
   function showFieldError(field, message) {
     if (field === 'status') { statusError.textContent = message; statusError.hidden = false; $('reply-status').classList.add('need'); return; }
+    if (field.startsWith('attachments')) { const a = $('err-attachments'); a.textContent = message; a.hidden = false; return; }
     const box = $('missing-vars');
     box.textContent = message;
     box.hidden = false;
@@ -373,7 +375,11 @@
       if (await askGuard(e.details)) await post(true);
       return;
     }
-    if (e.code === 'invalid') { showFieldError(e.field === 'status' ? 'status' : 'body', e.message); return; }
+    if (e.code === 'invalid' || e.code === 'too_large') {
+      const f = e.field || '';
+      showFieldError(f === 'status' || f.startsWith('attachments') ? f : 'body', e.message);
+      return;
+    }
     g.banner(g.t('send_failed', e.message || res.status));
   }
 
