@@ -13,6 +13,7 @@ import (
 type session struct {
 	Agent desk.Agent
 	CSRF  string
+	key   string // tells this session from the agent's others (the token's hash)
 }
 
 func (s session) actor() desk.Actor { return desk.ActorOf(s.Agent) }
@@ -60,7 +61,7 @@ func (v *views) signedIn(fn handlerFunc) http.Handler {
 			http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
 			return
 		}
-		s := session{Agent: id.Agent, CSRF: id.Session.CSRF}
+		s := session{Agent: id.Agent, CSRF: id.Session.CSRF, key: string(id.Session.TokenHash)}
 		if err := fn(w, r, s); err != nil {
 			v.fail(w, r, s, err)
 		}

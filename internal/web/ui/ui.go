@@ -30,6 +30,9 @@ type Deps struct {
 	SecureCookies bool // send the session cookie over HTTPS only
 	// LoginLimit bounds failed sign-ins per IP and per email (default: 5 in 15 minutes).
 	LoginLimit *Limiter
+	// StreamsPerSession bounds the live-event streams one session holds
+	// open (one per tab); default DefaultStreamsPerSession.
+	StreamsPerSession int
 }
 
 // Register adds every page route to mux. All routes are in this one function.
@@ -54,7 +57,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /inbox/live", page((&inboxPage{desk: dk, views: v, fragment: true}).serve))
 	mux.Handle("GET /search", page((&searchBox{desk: dk}).serve))
 	mux.Handle("GET /next", page((&nextTicket{desk: dk, views: v}).serve))
-	mux.Handle("GET /events", page((&eventStream{hub: d.Hub}).serve))
+	mux.Handle("GET /events", page(newEventStream(d.Hub, d.StreamsPerSession).serve))
 
 	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v}).serve))
 	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, fragment: true}).serve))
