@@ -25,6 +25,7 @@ Usage :
   guichet user list        liste les agents
   guichet token add        crée un jeton d'API pour un agent (--email, --name)
   guichet bench            mesure les performances sur une base générée
+  guichet bench --load URL fait travailler des agents sur un guichet en marche (HTTP)
   guichet version
 
 Options communes (et variables d'environnement) :
@@ -34,6 +35,7 @@ Options de serve :
   --addr HOST:PORT GUICHET_ADDR      adresse d'écoute (127.0.0.1:8080)
   --demo                             charge les données de démonstration si la base est vide
   --secure-cookies GUICHET_SECURE_COOKIES=1  cookies « Secure » (derrière HTTPS)
+  --metrics-token T GUICHET_METRICS_TOKEN   /metrics exige « Authorization: Bearer T » (ouvert si vide)
 `
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -23,6 +23,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	addr := fs.String("addr", env("GUICHET_ADDR", "127.0.0.1:8080"), "adresse d'écoute")
 	fs.BoolVar(&demoData, "demo", demoData, "charger les données de démonstration si la base est vide")
 	secure := fs.Bool("secure-cookies", env("GUICHET_SECURE_COOKIES", "") == "1", "cookies Secure (HTTPS)")
+	metricsToken := fs.String("metrics-token", env("GUICHET_METRICS_TOKEN", ""), "jeton exigé par /metrics (Authorization: Bearer …) ; ouvert si vide")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure)})
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure), MetricsToken: *metricsToken})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
