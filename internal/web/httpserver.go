@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -28,16 +30,37 @@ var DefaultTimeouts = Timeouts{
 
 // NewHTTPServer is the http.Server that serves h with timeouts t; log
 // receives the server's own errors (bad TLS, broken connections).
+//
+// A request's context also ends at its write deadline: past it the answer
+// can no longer be written, so the work stops, and a request stuck waiting
+// (for a database connection, say) lets go instead of holding on for as
+// long as its client waits. Event streams (Accept: text/event-stream, as
+// EventSource sends) are exempt, as from the write timeout.
 func NewHTTPServer(h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &http.Server{
-		Handler:           h,
+		Handler:           withDeadline(h, t.Write),
 		ReadHeaderTimeout: t.ReadHeader,
 		ReadTimeout:       t.Read,
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+func withDeadline(next http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -17,6 +17,7 @@ import (
 func (c *client) openStream(base string) *http.Response {
 	c.t.Helper()
 	req, _ := http.NewRequest("GET", base+"/events", nil)
+	req.Header.Set("Accept", "text/event-stream") // as EventSource sends
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
