@@ -213,34 +213,41 @@ func (a *loadAgent) step(ctx context.Context) {
 
 // inboxViews are the lists an ADV switches between; "/" (open tickets by
 // deadline) is the landing page.
-var inboxViews = []struct {
-	path string
-	open bool // lists open tickets only
-}{
-	{"/", true},
-	{"/", true},
-	{"/?status=waiting_admin", true},
-	{"/?status=open&assignee=me", true},
-	{"/?status=waiting_customer", true},
-	{"/?status=open&sort=activity", true},
-	{"/?overdue=1", true},
-	{"/?status=closed", false},
-	{"/?status=", false},
-}
+var inboxViews = []string{"/", "/", "/?status=waiting_admin", "/?status=open&assignee=me", "/?status=waiting_customer",
+	"/?status=open&sort=activity", "/?overdue=1", "/?status=closed", "/?status="}
 
 func (a *loadAgent) inbox(ctx context.Context) {
-	path, open := "", true
+	path := inboxViews[a.r.IntN(len(inboxViews))]
 	if a.next != "" && a.r.IntN(3) == 0 {
 		path = a.next // the next page, by the keyset cursor the page links to
-		open = !strings.Contains(path, "status=closed") && !strings.Contains(path, "status=&")
-	} else {
-		v := inboxViews[a.r.IntN(len(inboxViews))]
-		path, open = v.path, v.open
 	}
-	body, ok := a.get(ctx, kindInbox, path, nil)
-	if ok {
-		a.sawInbox(body, open)
+	if body, ok := a.get(ctx, kindInbox, path, nil); ok {
+		a.sawInbox(body, openView(path))
 	}
+}
+
+// openView says whether an inbox page lists open tickets only: replies
+// are sent on those.
+func openView(path string) bool {
+	u, err := url.Parse(path)
+	if err != nil {
+		return false
+	}
+	q := u.Query()
+	if len(q) == 0 {
+		return true // the landing page: status=open
+	}
+	if !q.Has("status") {
+		return q.Get("overdue") == "1" // only open tickets are late
+	}
+	for _, v := range q["status"] {
+		for _, st := range strings.Split(v, ",") {
+			if st != "open" && st != "waiting_admin" && st != "waiting_customer" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (a *loadAgent) ticket(ctx context.Context, id int64) {

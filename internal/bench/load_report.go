@@ -132,7 +132,7 @@ func percentiles(d []time.Duration) (p50, p90, p99, top time.Duration) {
 func (r LoadReport) Write(out io.Writer) {
 	fmt.Fprintf(out, "%-7s %9s %7s %9s %9s %9s %9s %9s\n", "kind", "requests", "errors", "timeouts", "p50", "p90", "p99", "max")
 	for _, k := range append(slices.Clone(r.Kinds), r.Total) {
-		fmt.Fprintf(out, "%-7s %9d %7d %9d %9s %9s %9s %9s\n", k.Kind, k.Requests, k.Errors, k.Timeouts, ms(k.P50), ms(k.P90), ms(k.P99), ms(k.Max))
+		fmt.Fprintf(out, "%-7s %9d %7d %9d %9s %9s %9s %9s\n", k.Kind, k.Requests, k.Errors, k.Timeouts, latency(k.P50), latency(k.P90), latency(k.P99), latency(k.Max))
 	}
 	fmt.Fprintf(out, "%.1f requests/s over %s (%d agents", r.PerSecond, r.Elapsed.Round(10*time.Millisecond), r.Agents)
 	if r.Think > 0 {
@@ -178,6 +178,14 @@ func (r LoadReport) kindPerSecond(kind string) float64 {
 		}
 	}
 	return 0
+}
+
+// latency is ms below a second, seconds above.
+func latency(d time.Duration) string {
+	if d < time.Second {
+		return ms(d)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -107,3 +107,14 @@ func TestPromGauge(t *testing.T) {
 		t.Errorf("promGauge = %v, %v", v, ok)
 	}
 }
+
+func TestOpenView(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/": true, "/?status=open&assignee=me": true, "/?after=abc&status=waiting_admin": true, "/?overdue=1": true,
+		"/?status=closed": false, "/?status=": false, "/?after=abc&status=": false, "/?status=open,closed": false,
+	} {
+		if got := openView(path); got != want {
+			t.Errorf("openView(%q) = %v; want %v", path, got, want)
+		}
+	}
+}
