@@ -439,14 +439,14 @@ func (a *loadAgent) stream(ctx context.Context) {
 }
 
 func (a *loadAgent) readStream(ctx context.Context) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", a.opt.URL+"/events", nil)
-	req.Header.Set("Accept", "text/event-stream")
 	// The answer's headers must come within the request timeout; the body
 	// then flows for as long as the run lasts.
 	hctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	req, _ := http.NewRequestWithContext(hctx, "GET", a.opt.URL+"/events", nil)
+	req.Header.Set("Accept", "text/event-stream") // as EventSource sends
 	headers := time.AfterFunc(a.opt.Timeout, cancel)
-	res, err := a.client.Do(req.WithContext(hctx))
+	res, err := a.client.Do(req)
 	headers.Stop()
 	if err != nil {
 		if hctx.Err() != nil && ctx.Err() == nil {
