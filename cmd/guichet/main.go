@@ -28,6 +28,7 @@ Usage :
   guichet token list       liste les jetons (--email : ceux d'un agent)
   guichet token revoke     révoque un jeton (--id)
   guichet bench            mesure les performances sur une base générée
+  guichet bench --load URL fait travailler des agents sur un guichet en marche (HTTP)
   guichet version
 
 Options communes (et variables d'environnement) :
@@ -39,6 +40,7 @@ Options de serve :
   --secure-cookies GUICHET_SECURE_COOKIES=1  cookies « Secure » (derrière HTTPS)
   --trusted-proxies LISTE GUICHET_TRUSTED_PROXIES  proxys inverses (IP, CIDR) dont
                            X-Forwarded-For donne l'adresse du client ; aucun par défaut
+  --metrics-token T GUICHET_METRICS_TOKEN   /metrics exige « Authorization: Bearer T » (ouvert si vide)
 `
 
 // version is set at build time with -ldflags "-X main.version=…".

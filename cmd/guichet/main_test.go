@@ -258,3 +258,61 @@ func TestBenchCommand(t *testing.T) {
 		t.Error("a second run without --reuse filled a database that is not empty")
 	}
 }
+
+// TestBenchLoadCommand: `guichet serve --demo` with a metrics token, then
+// `guichet bench --load URL` with no login (the demo team's) drives it and
+// reports, in JSON, every kind of request and the server's memory.
+func TestBenchLoadCommand(t *testing.T) {
+	url, stop := startServe(t, "serve", "--demo", "--data", t.TempDir(), "--metrics-token", "jeton-metriques")
+	defer stop()
+	if res, err := http.Get(url + "/metrics"); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token: %v %v; want 401", res, err)
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "--load=" + url, "--agents", "3", "--duration", "1s", "--think", "50ms",
+		"--reply-rate", "120/min", "--metrics-token", "jeton-metriques", "--json"}
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, errOut.String(), out.String())
+	}
+	var rep struct {
+		Kinds []struct {
+			Kind     string
+			Requests int
+			Errors   int
+		}
+		Memory struct {
+			PeakBytes int64 `json:"peak_bytes"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	if len(rep.Kinds) != 5 || rep.Memory.PeakBytes == 0 {
+		t.Errorf("report: %+v", rep)
+	}
+	for _, k := range rep.Kinds {
+		if k.Requests == 0 || k.Errors != 0 {
+			t.Errorf("%s: %d requests, %d errors", k.Kind, k.Requests, k.Errors)
+		}
+	}
+	if !strings.Contains(errOut.String(), "signed in 3 sessions") {
+		t.Errorf("progress on stderr:\n%s", errOut.String())
+	}
+	// A desk that is not there: an error, not a report.
+	if err := run(context.Background(), []string{"bench", "--load", "http://127.0.0.1:1", "--agents", "1"}, io.Discard, io.Discard); err == nil {
+		t.Error("loading a desk that does not answer succeeded")
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]float64{"2/s": 2, "2": 2, "30/min": 0.5, "30/m": 0.5, "360/h": 0.1, "0": 0} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "vite", "-1/s", "2/jour"} {
+		if _, err := parseRate(bad); err == nil {
+			t.Errorf("parseRate(%q) accepted", bad)
+		}
+	}
+}

@@ -26,6 +26,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	secure := fs.Bool("secure-cookies", env("GUICHET_SECURE_COOKIES", "") == "1", "cookies Secure (HTTPS)")
 	proxyList := fs.String("trusted-proxies", env("GUICHET_TRUSTED_PROXIES", ""),
 		"proxys inverses dont X-Forwarded-For est cru (IP ou CIDR, séparés par des virgules)")
+	metricsToken := fs.String("metrics-token", env("GUICHET_METRICS_TOKEN", ""), "jeton exigé par /metrics (Authorization: Bearer …) ; ouvert si vide")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,20 +57,15 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies)})
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies), MetricsToken: *metricsToken})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return base },
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := web.NewHTTPServer(handler, web.DefaultTimeouts, log)
+	srv.BaseContext = func(net.Listener) context.Context { return base }
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go compact(base, s, log)

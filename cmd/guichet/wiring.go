@@ -54,6 +54,9 @@ func loadDemo(ctx context.Context, s *store.Store, blobs *blob.Local, stdout io.
 // benchCommand fills a database of its own with generated tickets and
 // measures the inbox, search, ticket views and ingestion on it.
 func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if loadArgs(args) {
+		return loadCommand(ctx, args, stdout, stderr)
+	}
 	fs, c := newFlags("bench", stderr)
 	var opt bench.Options
 	var asJSON bool

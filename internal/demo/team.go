@@ -25,6 +25,16 @@ var teamSpecs = []memberSpec{
 	{"ines.moreau@example.com", "Inès Moreau", desk.RoleADV, "guichet-ines"},
 }
 
+// Logins is the demo team's accounts as Load creates them: what `guichet
+// bench --load` signs in with when given none.
+func Logins() []Login {
+	out := make([]Login, len(teamSpecs))
+	for i, s := range teamSpecs {
+		out[i] = Login{Email: s.Email, Password: s.Password, Name: s.Name, Role: s.Role}
+	}
+	return out
+}
+
 // team is the demo team once saved.
 type team struct {
 	admin   desk.Actor

@@ -30,6 +30,9 @@ type Config struct {
 	Log  *slog.Logger
 	// UI registers the agents' pages; nil serves the API only.
 	UI func(mux *http.ServeMux)
+	// MetricsToken, when set, is the bearer token /metrics asks for;
+	// empty leaves /metrics open (to whoever reaches the port).
+	MetricsToken string
 }
 
 // Server is guichet's HTTP handler.
@@ -55,15 +58,25 @@ func New(c Config) *Server {
 		registerPasswordMetrics(reg, c.Desk)
 	}
 
+	metricsPage := requireToken(c.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", metricsPage)
 	api.Register(mux, api.Deps{Desk: c.Desk, Log: s.log})
 	if c.UI != nil {
 		c.UI(mux)
 	}
 	csrf := http.NewCrossOriginProtection()
-	s.handler = s.recoverPanics(s.metrics.instrument(mux, csrf.Handler(s.identify(s.checkCSRF(mux)))))
+	app := csrf.Handler(s.identify(s.checkCSRF(mux)))
+	s.handler = s.recoverPanics(s.metrics.instrument(mux, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The metrics token is no agent's API token: /metrics is answered
+		// before identify would refuse it as one.
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			metricsPage.ServeHTTP(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	})))
 	return s
 }
 

@@ -48,6 +48,8 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		// Tests serve "remote" images from httptest TLS servers (self-signed).
+		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1366, 768),
 		chromedp.Flag("lang", "fr-FR"), // date inputs as a French agent sees them

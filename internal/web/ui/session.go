@@ -32,8 +32,18 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, s session) error
 // contentSecurityPolicy allows our own scripts and styles only: no inline
 // script, no inline style (customer HTML keeps its markup, not its styles),
 // images from us or data: URLs (no remote tracking pixels).
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+var contentSecurityPolicy = policyWithImages("'self' data:")
+
+// remoteImagesPolicy is the policy of the one ticket page where the agent
+// asked to see a message's remote images: https images from anywhere (the
+// browser fetches them; no proxy of ours fetches arbitrary URLs), nothing
+// else more.
+var remoteImagesPolicy = policyWithImages("'self' data: https:")
+
+func policyWithImages(imgSrc string) string {
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src " + imgSrc + "; " +
+		"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+}
 
 func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strconv"
 
 	"guichet/internal/desk"
 	"guichet/internal/web/request"
@@ -9,6 +10,8 @@ import (
 
 // ticketPage shows one ticket. As a fragment (GET /tickets/{id}/live) it
 // renders the parts live updates refresh: status, parameters, history, threads.
+// Remote images in customer HTML are blocked, but for the message the
+// agent asked to see them on (?images=ID), whose page alone lets them load.
 type ticketPage struct {
 	desk     *desk.Desk
 	views    *views
@@ -20,9 +23,14 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 	if err != nil {
 		return desk.NotFound("ticket")
 	}
-	d, err := loadTicket(r.Context(), h.desk, h.views, s, id)
+	// ?images=ID: the agent asked to see that message's remote images.
+	show, _ := strconv.ParseInt(r.URL.Query().Get("images"), 10, 64)
+	d, err := loadTicketShowing(r.Context(), h.desk, h.views, s, id, max(show, 0))
 	if err != nil {
 		return err
+	}
+	if d.ImagesShown && !h.fragment {
+		w.Header().Set("Content-Security-Policy", remoteImagesPolicy)
 	}
 	if h.fragment {
 		h.views.render(w, r, http.StatusOK, s.lang(), "ticket_live", d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"guichet/internal/desk"
@@ -32,6 +33,12 @@ type ticketData struct {
 	Agents    []desk.Agent // active ones, for the responsible field
 	Kinds     []attachmentKind
 	Script    ticketScript
+	LiveURL   string // the fragment live updates fetch (keeps shown images shown)
+	// ShowImages is the message whose remote images the agent asked to
+	// see (?images=ID); ImagesShown says the page shows some, so that its
+	// Content-Security-Policy must let them load.
+	ShowImages  int64
+	ImagesShown bool
 }
 
 // paramsForm is the left column's form; Orig holds the values the page was
@@ -109,6 +116,11 @@ type messageView struct {
 	Internal, Out bool
 	Altered       bool // cleaned at import
 	Attachments   []attachmentView
+	// RemoteImages is how many images from other sites the message holds:
+	// blocked unless ImagesShown; ImagesURL shows or hides them.
+	RemoteImages int
+	ImagesShown  bool
+	ImagesURL    string
 }
 
 type attachmentView struct {
@@ -143,8 +155,14 @@ type templateOption struct {
 	Missing []string `json:"missing"`
 }
 
-// loadTicket builds the page's data from desk.
+// loadTicket builds the page's data from desk, every remote image blocked.
 func loadTicket(ctx context.Context, dk *desk.Desk, v *views, s session, id int64) (ticketData, error) {
+	return loadTicketShowing(ctx, dk, v, s, id, 0)
+}
+
+// loadTicketShowing is loadTicket with the remote images of one message
+// shown (showImages, a message id; 0: none).
+func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, s session, id, showImages int64) (ticketData, error) {
 	actor, tr := s.actor(), translator(s.lang())
 	tv, err := dk.Ticket(ctx, actor, id)
 	if err != nil {
@@ -165,10 +183,15 @@ func loadTicket(ctx context.Context, dk *desk.Desk, v *views, s session, id int6
 		page: v.base(s, "#"+t.Number+" · "+tv.Channel.Name, "ticket"),
 		T:    t, Channel: tv.Channel, Customer: tv.Customer, OrderLink: tv.OrderLink,
 		Deadline: deadlineOf(tr, t, now), Opened: showTime(t.OpenedAt), AgeDays: t.AgeDays(now),
-		Params:    paramsForm{Values: paramsOf(t, names), Orig: paramsOf(t, names), Errors: map[string]string{}},
-		Reply:     replyForm{Errors: map[string]string{}},
-		Templates: templates,
-		Script:    ticketScript{ID: t.ID, Me: s.Agent.ID, Variables: desk.TemplateVariables, Agents: []agentOption{}, Templates: []templateOption{}},
+		Params:     paramsForm{Values: paramsOf(t, names), Orig: paramsOf(t, names), Errors: map[string]string{}},
+		Reply:      replyForm{Errors: map[string]string{}},
+		Templates:  templates,
+		Script:     ticketScript{ID: t.ID, Me: s.Agent.ID, Variables: desk.TemplateVariables, Agents: []agentOption{}, Templates: []templateOption{}},
+		LiveURL:    "/tickets/" + strconv.FormatInt(t.ID, 10) + "/live",
+		ShowImages: showImages,
+	}
+	if showImages != 0 {
+		d.LiveURL += "?images=" + strconv.FormatInt(showImages, 10)
 	}
 	d.Scripts = []string{"ticket.js"}
 	for _, a := range agents {
@@ -186,13 +209,18 @@ func loadTicket(ctx context.Context, dk *desk.Desk, v *views, s session, id int6
 	for i := len(tv.Events) - 1; i >= 0; i-- { // newest first
 		d.History = append(d.History, historyOf(tr, tv.Events[i], names))
 	}
-	d.Tabs, d.ReplyTab = threadTabs(tr, tv, now)
+	d.Tabs, d.ReplyTab = threadTabs(tr, tv, now, showImages)
+	for _, tab := range d.Tabs {
+		for _, m := range tab.Messages {
+			d.ImagesShown = d.ImagesShown || m.ImagesShown
+		}
+	}
 	return d, nil
 }
 
 // threadTabs puts each thread's messages, newest first, in a tab; the Email
 // thread (send-only) has a tab even before its first message; notes have theirs.
-func threadTabs(tr translator, tv desk.TicketView, now time.Time) ([]threadTab, string) {
+func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int64) ([]threadTab, string) {
 	var tabs []threadTab
 	index := map[int64]int{}
 	hasEmail, hasCustomer := false, false
@@ -221,7 +249,7 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time) ([]threadTab, 
 	latest, replyTab := time.Time{}, tabs[0].Key
 	for i := len(tv.Messages) - 1; i >= 0; i-- {
 		m := tv.Messages[i]
-		mv := messageOf(tr, m, now)
+		mv := messageOf(tr, m, now, m.ID == showImages)
 		if m.Internal {
 			notes.Messages = append(notes.Messages, mv)
 			continue
@@ -236,7 +264,7 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time) ([]threadTab, 
 	return append(tabs, notes), replyTab
 }
 
-func messageOf(tr translator, m desk.Message, now time.Time) messageView {
+func messageOf(tr translator, m desk.Message, now time.Time, showImages bool) messageView {
 	mv := messageView{ID: m.ID, AuthorKind: string(m.AuthorKind), AuthorLabel: tr.T("author." + string(m.AuthorKind)),
 		AuthorName: m.AuthorName, Time: shortTime(m.CreatedAt, now), ISO: m.CreatedAt.UTC().Format(time.RFC3339),
 		Body: m.Body, TemplateName: m.TemplateName, Delivery: string(m.Delivery), DeliveryError: m.DeliveryError,
@@ -249,8 +277,19 @@ func messageOf(tr translator, m desk.Message, now time.Time) messageView {
 	}
 	if m.BodyHTML != "" {
 		// Sanitized at ingest already; again here, so that a bug or an old row
-		// upstream cannot put a script in an agent's page.
-		mv.HTML = template.HTML(htmlsafe.Sanitize(m.BodyHTML))
+		// upstream cannot put a script in an agent's page. Remote images
+		// (tracking pixels) load only when the agent asks, for this message.
+		html, remote := htmlsafe.Images(htmlsafe.Sanitize(m.BodyHTML),
+			htmlsafe.ImageOptions{ShowRemote: showImages, CID: cidResolver(m.Attachments)})
+		mv.HTML, mv.RemoteImages = template.HTML(html), remote
+		if remote > 0 {
+			mv.ImagesShown = showImages
+			mv.ImagesURL = "/tickets/" + strconv.FormatInt(m.TicketID, 10)
+			if !showImages {
+				mv.ImagesURL += "?images=" + strconv.FormatInt(m.ID, 10)
+			}
+			mv.ImagesURL += "#m-" + strconv.FormatInt(m.ID, 10)
+		}
 	}
 	for _, a := range m.Attachments {
 		av := attachmentView{ID: a.ID, Name: a.Name, Size: sizeText(a.Size)}
@@ -260,6 +299,21 @@ func messageOf(tr translator, m desk.Message, now time.Time) messageView {
 		mv.Attachments = append(mv.Attachments, av)
 	}
 	return mv
+}
+
+// cidResolver finds the attachment a cid: image names. Content-IDs are not
+// stored, so it goes by file name, as mailers name inline parts
+// ("image001.png@01DA…" for image001.png).
+func cidResolver(files []desk.Attachment) func(string) string {
+	return func(id string) string {
+		local, _, _ := strings.Cut(id, "@")
+		for _, f := range files {
+			if strings.EqualFold(f.Name, id) || strings.EqualFold(f.Name, local) {
+				return "/api/v1/attachments/" + strconv.FormatInt(f.ID, 10)
+			}
+		}
+		return ""
+	}
 }
 
 // historyOf says one event as a sentence: "Léa Martin a changé le statut :

@@ -31,6 +31,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (sign-in is throttled per client address); none: the peer.
 	TrustedProxies request.Proxies
+	// StreamsPerSession bounds the live-event streams one session holds
+	// open (one per tab); default DefaultStreamsPerSession.
+	StreamsPerSession int
 }
 
 // Register adds every page route to mux. All routes are in this one function.
@@ -52,7 +55,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /inbox/live", page((&inboxPage{desk: dk, views: v, fragment: true}).serve))
 	mux.Handle("GET /search", page((&searchBox{desk: dk}).serve))
 	mux.Handle("GET /next", page((&nextTicket{desk: dk, views: v}).serve))
-	mux.Handle("GET /events", page((&eventStream{hub: d.Hub}).serve))
+	mux.Handle("GET /events", page(newEventStream(d.Hub, d.StreamsPerSession).serve))
 
 	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v}).serve))
 	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, fragment: true}).serve))

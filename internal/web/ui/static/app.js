@@ -47,23 +47,44 @@
   };
 
   // Live updates: one stream per page; pages subscribe with guichet.on(type).
+  // After a network error the browser reconnects by itself (after the
+  // server's "retry:"); a refused stream (429: too many tabs for this
+  // session; 401; 5xx) it closes for good, so the page tries again itself,
+  // waiting longer each time instead of hammering the server.
   if (document.body.dataset.agent && document.body.dataset.agent !== '0' && window.EventSource) {
-    const es = new EventSource('/events');
+    let es = null;
     let broken = false;
+    let refusals = 0;
+    let retry = 0;
     const dispatch = (type) => (ev) => {
       let data = {};
       try { data = JSON.parse(ev.data); } catch (_) { return; }
       (listeners[type] || []).forEach((fn) => fn(data));
     };
-    es.addEventListener('change', dispatch('change'));
-    es.addEventListener('typing', dispatch('typing'));
-    es.addEventListener('resync', () => { g.banner(g.t('resync')); location.reload(); });
-    es.onopen = () => {
-      document.body.dataset.live = 'on'; // tests and styles can tell the stream is up
-      if (broken) { broken = false; g.banner(''); (listeners.reconnect || []).forEach((fn) => fn()); }
+    const connect = () => {
+      es = new EventSource('/events');
+      es.addEventListener('change', dispatch('change'));
+      es.addEventListener('typing', dispatch('typing'));
+      es.addEventListener('resync', () => { g.banner(g.t('resync')); location.reload(); });
+      es.onopen = () => {
+        refusals = 0;
+        document.body.dataset.live = 'on'; // tests and styles can tell the stream is up
+        if (broken) { broken = false; g.banner(''); (listeners.reconnect || []).forEach((fn) => fn()); }
+      };
+      es.onerror = () => {
+        broken = true;
+        document.body.dataset.live = 'off';
+        g.banner(g.t('reconnecting'));
+        if (es.readyState !== EventSource.CLOSED) return;
+        es.close();
+        // 5 s, 10 s, 20 s… up to 2 minutes, spread so that tabs do not retry together.
+        const wait = Math.min(120000, 5000 * 2 ** refusals++) * (0.75 + Math.random() / 2);
+        document.body.dataset.liveRetry = String(Math.round(wait));
+        retry = setTimeout(connect, wait);
+      };
     };
-    es.onerror = () => { broken = true; document.body.dataset.live = 'off'; g.banner(g.t('reconnecting')); };
-    window.addEventListener('pagehide', () => es.close());
+    connect();
+    window.addEventListener('pagehide', () => { clearTimeout(retry); if (es) es.close(); });
   }
 
   // Help overlay.

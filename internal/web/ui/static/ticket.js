@@ -477,5 +477,10 @@
 
   bindTabs();
   bindCombo();
+  // A link to one message (#m-ID, as « Afficher » the remote images) opens
+  // the tab it is in.
+  const linked = location.hash.startsWith('#m-') && document.getElementById(location.hash.slice(1));
+  const linkedPanel = linked && linked.closest('[data-panel]');
+  if (linkedPanel && linkedPanel.hidden) { showTab(linkedPanel.dataset.panel); linked.scrollIntoView(); }
   checkMissing();
 })();
