@@ -60,26 +60,29 @@ func (d *Desk) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) {
 	var device Device // the presented device of this account, if any
 	var deviceToken string
 	now := d.now()
-	err := d.store.Read(ctx, func(tx Tx) error {
-		var err error
-		if agent, hash, err = tx.AgentByEmail(ctx, email); err != nil {
-			return err
-		}
-		for _, tok := range in.Devices[:min(len(in.Devices), MaxDeviceTokens)] {
-			dv, err := tx.DeviceByHash(ctx, HashToken(tok))
-			if IsNotFound(err) {
-				continue
-			}
-			if err != nil {
+	var err error = NotFound("agent")
+	if checkText("email", email) == nil { // no account has a NUL or broken text: unknown, not a failure
+		err = d.store.Read(ctx, func(tx Tx) error {
+			var err error
+			if agent, hash, err = tx.AgentByEmail(ctx, email); err != nil {
 				return err
 			}
-			if dv.AgentID == agent.ID && now.Sub(dv.LastUsedAt) < DeviceLifetime {
-				device, deviceToken = dv, tok
-				break
+			for _, tok := range in.Devices[:min(len(in.Devices), MaxDeviceTokens)] {
+				dv, err := tx.DeviceByHash(ctx, HashToken(tok))
+				if IsNotFound(err) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if dv.AgentID == agent.ID && now.Sub(dv.LastUsedAt) < DeviceLifetime {
+					device, deviceToken = dv, tok
+					break
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	known := err == nil
 	if err != nil && !IsNotFound(err) {
 		return SignedIn{}, err

@@ -334,3 +334,15 @@ func TestIntegrationTokenActsAsTheSystem(t *testing.T) {
 		}
 	})
 }
+
+// An email with a NUL or broken UTF-8 names no account: a wrong sign-in
+// like any other, on both engines (PostgreSQL refuses a NUL in a query).
+func TestSignInWithUnreadableEmailIsUnauthorized(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		for _, email := range []string{"lea\x00@example.fr", "lea\xff@example.fr"} {
+			if _, err := signIn(f, email, goodPassword, "192.0.2.1"); desk.ErrorCode(err) != desk.EUnauthorized {
+				t.Errorf("sign in as %q: %v; want unauthorized", email, err)
+			}
+		}
+	})
+}
