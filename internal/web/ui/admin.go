@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -44,4 +45,14 @@ func noticeOf(r *http.Request, s session) string {
 		return translator(s.lang()).T("parked.retried")
 	}
 	return ""
+}
+
+// channelNames maps each channel's id to its name, for lists that show them.
+func channelNames(ctx context.Context, dk *desk.Desk) (map[int64]string, error) {
+	channels, err := dk.Channels(ctx)
+	names := make(map[int64]string, len(channels))
+	for _, c := range channels {
+		names[c.ID] = c.Name
+	}
+	return names, err
 }

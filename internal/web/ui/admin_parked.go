@@ -43,13 +43,9 @@ func (h *adminParked) render(w http.ResponseWriter, r *http.Request, s session, 
 	if err != nil {
 		return err
 	}
-	channels, err := h.desk.Channels(r.Context())
+	names, err := channelNames(r.Context(), h.desk)
 	if err != nil {
 		return err
-	}
-	names := map[int64]string{}
-	for _, c := range channels {
-		names[c.ID] = c.Name
 	}
 	d := parkedData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.parked"), "parked"), Total: total, Error: problem}
 	d.Notice = noticeOf(r, s)

@@ -37,13 +37,9 @@ func (h *adminTemplates) list(w http.ResponseWriter, r *http.Request, s session)
 	if err != nil {
 		return err
 	}
-	channels, err := h.desk.Channels(r.Context())
+	names, err := channelNames(r.Context(), h.desk)
 	if err != nil {
 		return err
-	}
-	names := map[int64]string{}
-	for _, c := range channels {
-		names[c.ID] = c.Name
 	}
 	d := templatesData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.templates"), "templates"), Templates: ts, Channels: names}
 	d.Notice = noticeOf(r, s)
