@@ -31,6 +31,10 @@ type Incoming struct {
 	Subject          string         `json:"subject,omitempty"`
 	At               time.Time      `json:"at,omitzero"`
 	Files            []IncomingFile `json:"files,omitempty"`
+	// FromSeller: written on our side, either a reply of ours the channel
+	// echoes back (matched to the sent message, not stored twice) or a
+	// message written in the marketplace's back office. Stored outgoing.
+	FromSeller bool `json:"from_seller,omitempty"`
 
 	altered bool // cleaned already: a parked message retried
 }
