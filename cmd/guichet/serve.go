@@ -69,6 +69,9 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go compact(base, s, log)
+	if s.Shared() {
+		hub.Link(base, s, log) // several processes on PostgreSQL: each page hears of every change
+	}
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {

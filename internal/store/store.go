@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -32,6 +33,9 @@ type Store struct {
 	// writer admits one write transaction at a time on SQLite (nil on
 	// PostgreSQL).
 	writer chan struct{}
+
+	channelMu   sync.Mutex // the broadcast channel's name (see Broadcast)
+	channelName string
 }
 
 // The pools' sizes. A transaction holds one connection from start to end

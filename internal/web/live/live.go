@@ -24,6 +24,7 @@ type Hub struct {
 	mu     sync.Mutex
 	subs   map[*Sub]struct{}
 	closed bool
+	relay  func([]Event) // to the other processes (see Link); nil: one process
 }
 
 // Sub is one subscriber; read Events until it is closed.
@@ -62,6 +63,17 @@ func (h *Hub) Unsubscribe(s *Sub) {
 // slow to keep up misses events and gets one "resync" instead (the last slot
 // of its buffer is kept for it), telling the page to reload.
 func (h *Hub) Publish(events ...Event) {
+	h.deliver(events)
+	h.mu.Lock()
+	relay := h.relay
+	h.mu.Unlock()
+	if relay != nil {
+		relay(events)
+	}
+}
+
+// deliver publishes events to this process's subscribers only.
+func (h *Hub) deliver(events []Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
