@@ -252,7 +252,8 @@ func TestSearch(t *testing.T) {
 		var batch []desk.Incoming
 		for i, m := range msgs {
 			batch = append(batch, desk.Incoming{ChannelID: ch.ID, OrderRef: m.order, SourceID: fmt.Sprint(i), Body: m.body,
-				Customer: desk.CustomerInput{Name: m.customer, Email: fmt.Sprintf("c%d@relay.example", i)}})
+				ThreadExternalID: fmt.Sprintf("0011000000%d", i),
+				Customer:         desk.CustomerInput{Name: m.customer, Email: fmt.Sprintf("c%d@relay.example", i)}})
 		}
 		if _, err := d.Ingest(ctx, batch); err != nil {
 			t.Fatal(err)
@@ -290,6 +291,7 @@ func TestSearch(t *testing.T) {
 			{"k-200", desk.TicketFilter{}, []string{"K-200"}},            // order reference
 			{"c1@relay.example", desk.TicketFilter{}, []string{"K-200"}}, // email
 			{k300.Number, desk.TicketFilter{}, []string{"K-300"}},        // ticket number, exact
+			{"00110000001", desk.TicketFilter{}, []string{"K-200"}},      // the marketplace's number of a thread
 			{"introuvable", desk.TicketFilter{}, nil},
 			{"   ", desk.TicketFilter{Statuses: []desk.Status{desk.StatusClosed}}, []string{"K-300"}}, // no words: no text filter
 			{`"; DROP TABLE tickets; --`, desk.TicketFilter{}, nil},                                   // only words are searched

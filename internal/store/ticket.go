@@ -54,7 +54,10 @@ func (t *tx) TicketsByReference(ctx context.Context, ref string, limit int) ([]d
 		id = -1
 	}
 	rows, err := t.query(ctx, `SELECT `+ticketColumns+` FROM tickets t
-		WHERE upper(t.order_ref) = upper($1) OR t.id = $2 ORDER BY t.id DESC LIMIT $3`, strings.TrimSpace(ref), id, limit)
+		WHERE t.id IN (SELECT o.id FROM tickets o WHERE upper(o.order_ref) = upper($1)
+			UNION SELECT CAST($2 AS BIGINT)
+			UNION SELECT th.ticket_id FROM threads th WHERE th.external_id = $1 AND th.external_id <> '')
+		ORDER BY t.id DESC LIMIT $3`, strings.TrimSpace(ref), id, limit)
 	if err != nil {
 		return nil, err
 	}
