@@ -126,11 +126,9 @@ func (s *Store) checkTicketCounts(ctx context.Context) error {
 // The tables a load writes, in the order foreign keys need, and their columns.
 var (
 	customersTable = bulkTable{"customers", []string{"id", "channel_id", "external_id", "name", "email", "phone", "note", "created_at"}}
-	ticketsTable   = bulkTable{"tickets", []string{"id", "channel_id", "order_ref", "customer_id", "status", "priority", "assignee_id",
-		"deadline_at", "opened_at", "last_activity_at", "closed_at", "closed_by", "problem", "real_email", "delivery_date",
-		"reason", "subject", "message_count", "preview"}}
-	threadsTable  = bulkTable{"threads", []string{"id", "ticket_id", "kind", "external_id", "subject", "created_at"}}
-	messagesTable = bulkTable{"messages", []string{"id", "ticket_id", "thread_id", "seq", "channel_id", "direction", "author_kind",
+	ticketsTable   = bulkTable{"tickets", ticketAllColumns}
+	threadsTable   = bulkTable{"threads", []string{"id", "ticket_id", "kind", "external_id", "subject", "created_at"}}
+	messagesTable  = bulkTable{"messages", []string{"id", "ticket_id", "thread_id", "seq", "channel_id", "direction", "author_kind",
 		"author_agent_id", "author_name", "body", "body_html", "internal", "source_id", "template_id", "template_name",
 		"delivery", "delivery_error", "created_at"}}
 	eventsTable = bulkTable{"events", []string{"id", "ticket_id", "at", "agent_id", "actor_name", "kind", "old", "new", "message_id"}}
@@ -181,9 +179,7 @@ func (c *BulkRows) AddCustomer(cu *desk.Customer) {
 }
 
 func (c *BulkRows) AddTicket(t *desk.Ticket) {
-	c.add(tTickets, t.ID, t.ChannelID, nullString(t.OrderRef), t.CustomerID, string(t.Status), string(t.Priority), nullID(t.AssigneeID),
-		ms(t.Deadline), ms(t.OpenedAt), ms(t.LastActivityAt), nullMS(t.ClosedAt), nullID(t.ClosedBy), t.Problem, t.RealEmail, t.DeliveryDate,
-		t.Reason, t.Subject, t.MessageCount, t.Preview)
+	c.rows[tTickets] = appendTicketRow(c.rows[tTickets], t)
 }
 
 func (c *BulkRows) AddThread(th *desk.Thread) {
