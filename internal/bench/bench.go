@@ -1,5 +1,5 @@
 // Package bench measures the ticket core on a generated data set: it fills a
-// database with store.BulkLoad, then times the inbox, search, ticket views and
+// database with LoadData, then times the inbox, search, ticket views and
 // ingestion through desk, as the web pages and connectors call them.
 package bench
 
@@ -202,11 +202,11 @@ func fill(ctx context.Context, s *store.Store, d *desk.Desk, opt Options, out io
 	if have > 0 && !opt.Reuse {
 		return 0, fmt.Errorf("bench: the database holds %d tickets already; pass Reuse (--reuse) or name a new one", have)
 	}
-	spec := store.BulkSpec{Tickets: opt.Tickets, First: have, Seed: opt.Seed}
+	spec := DataSpec{Tickets: opt.Tickets, First: have, Seed: opt.Seed}
 	fmt.Fprintf(out, "generating tickets %d to %d (10 messages each)...\n", have, opt.Tickets)
 	start := time.Now()
 	last := start
-	err = s.BulkLoad(ctx, spec, func(done int) {
+	err = LoadData(ctx, s, spec, func(done int) {
 		if time.Since(last) > 10*time.Second || done == opt.Tickets {
 			last = time.Now()
 			el := time.Since(start)

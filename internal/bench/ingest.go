@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"guichet/internal/desk"
-	"guichet/internal/store"
 )
 
 // IngestResult is the throughput of desk.Ingest.
@@ -53,7 +52,7 @@ func (b *bench) ingest(ctx context.Context, batches, size int) (IngestResult, er
 						ThreadExternalID: "conv-" + order, ThreadSubject: "Commande " + order,
 						AuthorKind: desk.AuthorCustomer, AuthorName: name, Reason: "Livraison",
 						Customer: desk.CustomerInput{ExternalID: "c-" + order, Name: name, Email: "client-" + order + "@example.com"},
-						Body:     store.BulkMessage(b.r, order, name), At: time.Now()})
+						Body:     CustomerMessage(b.r, order, name), At: time.Now()})
 				}
 			default:
 				v := b.ticket()
@@ -61,7 +60,7 @@ func (b *bench) ingest(ctx context.Context, batches, size int) (IngestResult, er
 				batch = append(batch, desk.Incoming{ChannelID: v.Ticket.ChannelID, OrderRef: v.Ticket.OrderRef, SourceID: next(),
 					ThreadExternalID: threadOf(v), AuthorKind: desk.AuthorCustomer, AuthorName: name,
 					Customer: desk.CustomerInput{ExternalID: v.Customer.ExternalID, Name: name},
-					Body:     store.BulkMessage(b.r, v.Ticket.OrderRef, name), At: time.Now()})
+					Body:     CustomerMessage(b.r, v.Ticket.OrderRef, name), At: time.Now()})
 			}
 		}
 		batch = batch[:size]

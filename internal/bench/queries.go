@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"guichet/internal/desk"
-	"guichet/internal/store"
 )
 
 // defaultInbox is the target's page: open tickets (or waiting for an ADV)
@@ -122,7 +121,7 @@ func (b *bench) inbox(ctx context.Context) ([]Result, error) {
 // search times desk.FindTickets with Text: words of every frequency, names,
 // order references and numbers, with and without a status filter.
 func (b *bench) search(ctx context.Context) ([]Result, error) {
-	vocab := store.BulkVocabulary()
+	vocab := Vocabulary()
 	word := func(lo, hi int) string { return vocab[lo+b.r.IntN(min(hi, len(vocab))-lo)] }
 	kinds := []struct {
 		name string

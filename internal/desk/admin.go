@@ -8,6 +8,34 @@ import (
 	"guichet/internal/deadline"
 )
 
+// ChannelTx reads and stores channels.
+type ChannelTx interface {
+	Channels(ctx context.Context) ([]Channel, error)
+	ChannelByID(ctx context.Context, id int64) (Channel, error)
+	InsertChannel(ctx context.Context, c *Channel) error
+	UpdateChannel(ctx context.Context, c *Channel) error
+}
+
+// AgentTx reads and stores agents and their passwords.
+type AgentTx interface {
+	Agents(ctx context.Context) ([]Agent, error)
+	AgentByID(ctx context.Context, id int64) (Agent, error)
+	// AgentByEmail returns the agent and its password hash.
+	AgentByEmail(ctx context.Context, email string) (Agent, string, error)
+	InsertAgent(ctx context.Context, a *Agent, passwordHash string) error
+	UpdateAgent(ctx context.Context, a *Agent) error
+	SetPassword(ctx context.Context, agentID int64, passwordHash string) error
+}
+
+// TemplateTx reads and stores default replies.
+type TemplateTx interface {
+	Templates(ctx context.Context) ([]Template, error)
+	TemplateByID(ctx context.Context, id int64) (Template, error)
+	InsertTemplate(ctx context.Context, t *Template) error
+	UpdateTemplate(ctx context.Context, t *Template) error
+	DeleteTemplate(ctx context.Context, id int64) error
+}
+
 func requireAdmin(actor Actor) error {
 	if !actor.IsAdmin() {
 		return Errorf(EForbidden, "réservé aux administrateurs")

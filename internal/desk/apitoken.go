@@ -7,6 +7,17 @@ import (
 	"time"
 )
 
+// APITokenTx keeps the API tokens.
+type APITokenTx interface {
+	InsertAPIToken(ctx context.Context, t *APIToken) error
+	APITokenByHash(ctx context.Context, tokenHash []byte) (APIToken, error)
+	APITokenByID(ctx context.Context, id int64) (APIToken, error)
+	// APITokens lists tokens newest first (see TokenFilter).
+	APITokens(ctx context.Context, f TokenFilter) ([]APIToken, error)
+	DeleteAPIToken(ctx context.Context, id int64) error
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+}
+
 // APIToken lets a script call the API. An agent's token acts as that agent;
 // an integration's token (AgentID 0, made by an admin) acts as the system,
 // under the token's name. Only its SHA-256 is stored.

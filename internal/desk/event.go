@@ -1,6 +1,15 @@
 package desk
 
-import "time"
+import (
+	"context"
+	"time"
+)
+
+// EventTx stores and lists a ticket's events.
+type EventTx interface {
+	InsertEvent(ctx context.Context, e *Event) error
+	Events(ctx context.Context, ticketID int64) ([]Event, error)
+}
 
 // EventKind names what changed on a ticket.
 type EventKind string

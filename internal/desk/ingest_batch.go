@@ -4,6 +4,35 @@ import (
 	"context"
 )
 
+// IngestTx is what an Ingest batch asks of storage: mostly one statement
+// per batch rather than per message. TicketsByOrders returns the channel's
+// tickets of these orders (locked for the transaction where the engine has
+// row locks); ExistingSources, which source ids the channel already
+// delivered; InsertMessages stores incoming messages of one channel,
+// skipping delivered ones, sets their IDs and says how many it stored;
+// InsertEvents stores events. UpdateTickets is UpdateTicket for many
+// tickets; InsertTickets is InsertTicket, saying for each whether it was
+// created; InsertThreads stores threads, or finds those that exist.
+type IngestTx interface {
+	TicketsByOrders(ctx context.Context, channelID int64, orderRefs []string) ([]Ticket, error)
+	ExistingSources(ctx context.Context, channelID int64, sourceIDs []string) (map[string]bool, error)
+	ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]Thread, error)
+	InsertMessages(ctx context.Context, ms []*Message, channelID int64) (stored int, err error)
+	UpdateTickets(ctx context.Context, ts []*Ticket) error
+	InsertTickets(ctx context.Context, ts []*Ticket) (created []bool, err error)
+	InsertThreads(ctx context.Context, ths []*Thread) error
+	InsertEvents(ctx context.Context, es []Event) error
+	customerUpsertTx
+	parkingTx
+
+	// One row at a time, for what a batch rarely meets.
+	ChannelByID(ctx context.Context, id int64) (Channel, error)
+	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
+	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
+	IndexTicket(ctx context.Context, id int64) error
+	InsertAttachment(ctx context.Context, a *Attachment) error
+}
+
 type orderKey struct {
 	channelID int64
 	orderRef  string // or, without an order, see ticketKey
@@ -21,7 +50,7 @@ type threadKey struct {
 // each ticket written once at the end.
 type ingestBatch struct {
 	d             *Desk
-	tx            Tx
+	tx            IngestTx
 	channels      map[int64]Channel
 	openTickets   map[orderKey]*Ticket // the batch's tickets, by order or conversation
 	threadOf      map[threadKey]Thread
@@ -35,7 +64,7 @@ type ingestBatch struct {
 	changes                             []Change
 }
 
-func newIngestBatch(d *Desk, tx Tx) *ingestBatch {
+func newIngestBatch(d *Desk, tx IngestTx) *ingestBatch {
 	return &ingestBatch{d: d, tx: tx, channels: map[int64]Channel{}, openTickets: map[orderKey]*Ticket{},
 		threadOf: map[threadKey]Thread{}, threadsLoaded: map[int64]bool{}, isTouched: map[int64]bool{}}
 }

@@ -9,6 +9,24 @@ import (
 	"time"
 )
 
+// parkingTx keeps the messages Ingest could not store. ParkMessages
+// stores them, each updating the row of its (channel, source key) if there
+// is one: last seen, times seen, reason and content. UnparkSources drops
+// the rows of messages stored at last.
+type parkingTx interface {
+	ParkMessages(ctx context.Context, ps []ParkedMessage) error
+	UnparkSources(ctx context.Context, channelID int64, sourceKeys []string) error
+}
+
+// ParkedTx is parkingTx and the admins' list of parked messages.
+type ParkedTx interface {
+	parkingTx
+	ParkedMessages(ctx context.Context, limit int) ([]ParkedMessage, error)
+	ParkedMessage(ctx context.Context, id int64) (ParkedMessage, error)
+	CountParked(ctx context.Context) (int, error)
+	DeleteParked(ctx context.Context, id int64) error
+}
+
 // ParkedMessage is an incoming message that could not be stored (a file over
 // the limit, a missing source id...), kept aside with its reason so that the
 // rest of its batch is stored and an admin sees it. The same message parked

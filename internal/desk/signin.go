@@ -5,6 +5,27 @@ import (
 	"time"
 )
 
+// SessionTx keeps the agents' sessions.
+type SessionTx interface {
+	InsertSession(ctx context.Context, s *Session) error
+	SessionByHash(ctx context.Context, tokenHash []byte) (Session, error)
+	TouchSession(ctx context.Context, tokenHash []byte, expires time.Time) error
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// EndSessions deletes the agent's sessions but the one whose hash is
+	// except (nil: all of them).
+	EndSessions(ctx context.Context, agentID int64, except []byte) error
+}
+
+// DeviceTx keeps the devices agents signed in from.
+type DeviceTx interface {
+	// InsertDevice stores a device and sets its ID; it also forgets devices
+	// unused since staleBefore, and the agent's devices beyond the keep most
+	// recently used.
+	InsertDevice(ctx context.Context, d *Device, staleBefore time.Time, keep int) error
+	DeviceByHash(ctx context.Context, tokenHash []byte) (Device, error)
+	TouchDevice(ctx context.Context, id int64, at time.Time) error
+}
+
 // Device is a browser that signed in to an agent's account: it keeps a
 // long-lived cookie holding a random token, of which only the SHA-256 is
 // stored. Presenting it exempts a sign-in from the address limit and from

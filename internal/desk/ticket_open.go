@@ -5,6 +5,23 @@ import (
 	"time"
 )
 
+// customerUpsertTx is what upsertCustomers needs: CustomersByExternal
+// finds the channel's customers of these external ids, InsertCustomers
+// stores customers of distinct external ids, or finds those that exist.
+type customerUpsertTx interface {
+	CustomersByExternal(ctx context.Context, channelID int64, externalIDs []string) ([]Customer, error)
+	InsertCustomers(ctx context.Context, cs []*Customer) error
+	UpdateCustomer(ctx context.Context, c *Customer) error
+}
+
+// CustomerTx reads and stores customers.
+type CustomerTx interface {
+	customerUpsertTx
+	CustomerByID(ctx context.Context, id int64) (Customer, error)
+	CustomerByExternal(ctx context.Context, channelID int64, externalID string) (Customer, error)
+	InsertCustomer(ctx context.Context, c *Customer) error
+}
+
 // CustomerInput describes a customer as a channel or a person knows them.
 type CustomerInput struct {
 	ExternalID string `json:"external_id,omitempty"`
@@ -113,7 +130,7 @@ func checkCustomer(c CustomerInput) (CustomerInput, error) {
 
 // upsertCustomer finds the channel's customer by external id, or stores a new
 // one; it returns 0 when nothing is known of the customer.
-func upsertCustomer(ctx context.Context, tx Tx, channelID int64, in CustomerInput, now time.Time) (int64, error) {
+func upsertCustomer(ctx context.Context, tx customerUpsertTx, channelID int64, in CustomerInput, now time.Time) (int64, error) {
 	ids, err := upsertCustomers(ctx, tx, channelID, []CustomerInput{in}, now)
 	if err != nil {
 		return 0, err
@@ -124,7 +141,7 @@ func upsertCustomer(ctx context.Context, tx Tx, channelID int64, in CustomerInpu
 // upsertCustomers returns the customer of each input (0 for an empty one):
 // the channel's customer of that external id, brought up to date with what
 // the input says, or a new one. Each statement serves all the inputs.
-func upsertCustomers(ctx context.Context, tx Tx, channelID int64, ins []CustomerInput, now time.Time) ([]int64, error) {
+func upsertCustomers(ctx context.Context, tx customerUpsertTx, channelID int64, ins []CustomerInput, now time.Time) ([]int64, error) {
 	var external []string
 	for _, in := range ins {
 		if in.ExternalID != "" {

@@ -8,6 +8,34 @@ import (
 	"strings"
 )
 
+// ThreadTx reads and stores a ticket's conversations.
+type ThreadTx interface {
+	Threads(ctx context.Context, ticketID int64) ([]Thread, error)
+	ThreadByKind(ctx context.Context, ticketID int64, kind ThreadKind, externalID string) (Thread, error)
+	// TicketByThread finds the ticket holding a channel's conversation, for
+	// messages without an order.
+	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
+	InsertThread(ctx context.Context, th *Thread) error
+}
+
+// MessageTx reads and stores messages and their attachments.
+type MessageTx interface {
+	// InsertMessage stores m and sets its ID. A message whose SourceID the
+	// channel already delivered is not stored again: inserted == false.
+	InsertMessage(ctx context.Context, m *Message, channelID int64) (inserted bool, err error)
+	Messages(ctx context.Context, ticketID int64) ([]Message, error)
+	InsertAttachment(ctx context.Context, a *Attachment) error
+	Attachment(ctx context.Context, id int64) (Attachment, int64, error)
+}
+
+// replyTx is what replyContext reads.
+type replyTx interface {
+	TicketByID(ctx context.Context, id int64) (Ticket, error)
+	Threads(ctx context.Context, ticketID int64) ([]Thread, error)
+	Channels(ctx context.Context) ([]Channel, error)
+	TemplateByID(ctx context.Context, id int64) (Template, error)
+}
+
 // NewAttachment is a file an agent sends with a reply.
 type NewAttachment struct {
 	Name        string
@@ -127,7 +155,7 @@ type replyContext struct {
 }
 
 // replyContext loads and checks what a reply needs; it writes nothing.
-func (d *Desk) replyContext(ctx context.Context, tx Tx, in ReplyInput, body string) (replyContext, error) {
+func (d *Desk) replyContext(ctx context.Context, tx replyTx, in ReplyInput, body string) (replyContext, error) {
 	var rc replyContext
 	var err error
 	if rc.ticket, err = tx.TicketByID(ctx, in.TicketID); err != nil {

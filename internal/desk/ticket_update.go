@@ -5,6 +5,13 @@ import (
 	"time"
 )
 
+// saveTx is what saveTicket writes.
+type saveTx interface {
+	UpdateTicket(ctx context.Context, t *Ticket) error
+	InsertEvent(ctx context.Context, e *Event) error
+	IndexTicket(ctx context.Context, id int64) error
+}
+
 // TicketPatch changes some of a ticket's fields; nil fields stay as they are.
 type TicketPatch struct {
 	Status       *Status    `json:"status,omitempty"`
@@ -156,7 +163,7 @@ func setStatus(t *Ticket, s Status, actor Actor, now time.Time) {
 }
 
 // saveTicket writes t, its events and, when asked, its search entry.
-func saveTicket(ctx context.Context, tx Tx, t *Ticket, events []Event, reindex bool) error {
+func saveTicket(ctx context.Context, tx saveTx, t *Ticket, events []Event, reindex bool) error {
 	if err := tx.UpdateTicket(ctx, t); err != nil {
 		return err
 	}

@@ -5,6 +5,24 @@ import (
 	"strings"
 )
 
+// TicketTx reads and writes tickets.
+type TicketTx interface {
+	TicketByID(ctx context.Context, id int64) (Ticket, error)
+	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
+	// TicketsByReference finds tickets whose number or order reference is exactly ref.
+	TicketsByReference(ctx context.Context, ref string, limit int) ([]Ticket, error)
+	// InsertTicket stores t and sets its ID; when the (channel, order) pair already
+	// has a ticket it stores nothing and returns created == false.
+	InsertTicket(ctx context.Context, t *Ticket) (created bool, err error)
+	UpdateTicket(ctx context.Context, t *Ticket) error
+	// IndexTicket refreshes the search entry for the ticket's own fields.
+	IndexTicket(ctx context.Context, id int64) error
+	FindTickets(ctx context.Context, f TicketFilter) (TicketPage, error)
+	CountTickets(ctx context.Context, f CountFilter) (Counts, error)
+	// NextUnanswered: waiting_admin, the agent's then nobody's, oldest deadline first.
+	NextUnanswered(ctx context.Context, agentID, exclude int64) (Ticket, error)
+}
+
 // TicketView is a ticket with everything its page shows.
 type TicketView struct {
 	Ticket    Ticket    `json:"ticket"`

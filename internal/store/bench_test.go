@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/bench"
 	"guichet/internal/desk"
-	"guichet/internal/store"
 	"guichet/internal/store/storetest"
 )
 
@@ -25,7 +25,7 @@ func BenchmarkTicketCore(b *testing.B) {
 		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
 			s := e.Open(b)
-			if err := s.BulkLoad(ctx, store.BulkSpec{Tickets: benchTickets}, nil); err != nil {
+			if err := bench.LoadData(ctx, s, bench.DataSpec{Tickets: benchTickets}, nil); err != nil {
 				b.Fatal(err)
 			}
 			d := desk.New(desk.Config{Store: s})
@@ -62,7 +62,7 @@ func BenchmarkTicketCore(b *testing.B) {
 				}
 			})
 			b.Run("search", func(b *testing.B) {
-				words := store.BulkVocabulary()
+				words := bench.Vocabulary()
 				var names []string
 				for range 100 {
 					names = append(names, ticket().Customer.Name)
@@ -101,7 +101,7 @@ func BenchmarkTicketCore(b *testing.B) {
 							in.ChannelID, in.OrderRef = channels[r.IntN(len(channels))].ID, "NEW-"+strconv.Itoa(n)
 							in.Customer = desk.CustomerInput{ExternalID: "new-" + strconv.Itoa(n), Name: "Jean Client"}
 						}
-						in.Body = store.BulkMessage(r, in.OrderRef, in.AuthorName)
+						in.Body = bench.CustomerMessage(r, in.OrderRef, in.AuthorName)
 						batch[i] = in
 					}
 					b.StartTimer()

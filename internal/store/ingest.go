@@ -298,20 +298,15 @@ func (t *tx) InsertTickets(ctx context.Context, ts []*desk.Ticket) ([]bool, erro
 		keyed = append(keyed, tk)
 	}
 	err := chunks(keyed, 200, func(batch []*desk.Ticket) error {
-		const width = 18
-		args := make([]any, 0, width*len(batch))
+		args := make([]any, 0, ticketInsertWidth*len(batch))
 		for _, tk := range batch {
 			if tk.MessageCount > maxSeq {
 				return desk.Errorf(desk.EConflict, "ticket : trop de messages")
 			}
-			args = append(args, tk.ChannelID, tk.OrderRef, nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
-				ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
-				tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
+			args = appendTicketInsert(args, tk)
 		}
-		rows, err := t.queryOnce(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
-				deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
-				reason, subject, message_count, preview)
-			VALUES `+t.rowsSQL(len(batch), width)+`
+		rows, err := t.queryOnce(ctx, `INSERT INTO tickets (`+ticketInsertColumns+`)
+			VALUES `+t.rowsSQL(len(batch), ticketInsertWidth)+`
 			ON CONFLICT (channel_id, order_ref) DO NOTHING
 			RETURNING id, channel_id, order_ref`, args...)
 		if err != nil {

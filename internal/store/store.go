@@ -213,6 +213,8 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(desk
 }
 
 // tx is one transaction; it implements desk.Tx.
+var _ desk.Tx = (*tx)(nil)
+
 type tx struct {
 	*sql.Tx
 	s     *Store

@@ -10,28 +10,6 @@ import (
 	"guichet/internal/desk"
 )
 
-const ticketColumns = `t.id, t.channel_id, t.order_ref, t.customer_id, t.status, t.priority, t.assignee_id,
-	t.deadline_at, t.opened_at, t.last_activity_at, t.closed_at, t.closed_by, t.problem, t.real_email,
-	t.delivery_date, t.reason, t.subject, t.message_count, t.preview`
-
-func scanTicket(r scanner, extra ...any) (desk.Ticket, error) {
-	var t desk.Ticket
-	var orderRef sql.NullString
-	var customer, assignee, closedBy, closedAt sql.NullInt64
-	var deadline, opened, activity int64
-	dest := []any{&t.ID, &t.ChannelID, &orderRef, &customer, &t.Status, &t.Priority, &assignee,
-		&deadline, &opened, &activity, &closedAt, &closedBy, &t.Problem, &t.RealEmail,
-		&t.DeliveryDate, &t.Reason, &t.Subject, &t.MessageCount, &t.Preview}
-	if err := r.Scan(append(dest, extra...)...); err != nil {
-		return t, err
-	}
-	t.Number = desk.TicketNumber(t.ID)
-	t.OrderRef = orderRef.String
-	t.CustomerID, t.AssigneeID, t.ClosedBy = customer.Int64, assignee.Int64, closedBy.Int64
-	t.Deadline, t.OpenedAt, t.LastActivityAt, t.ClosedAt = fromMS(deadline), fromMS(opened), fromMS(activity), fromNullMS(closedAt)
-	return t, nil
-}
-
 func (t *tx) TicketByID(ctx context.Context, id int64) (desk.Ticket, error) {
 	tk, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id = $1`+t.forUpdate(), id))
 	if err == nil {
@@ -74,14 +52,7 @@ func (t *tx) TicketsByReference(ctx context.Context, ref string, limit int) ([]d
 }
 
 func (t *tx) InsertTicket(ctx context.Context, tk *desk.Ticket) (bool, error) {
-	id, inserted, err := t.insertID(ctx, `INSERT INTO tickets (channel_id, order_ref, customer_id, status, priority, assignee_id,
-			deadline_at, opened_at, last_activity_at, closed_at, closed_by, problem, real_email, delivery_date,
-			reason, subject, message_count, preview)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		ON CONFLICT (channel_id, order_ref) DO NOTHING`,
-		tk.ChannelID, nullString(tk.OrderRef), nullID(tk.CustomerID), tk.Status, tk.Priority, nullID(tk.AssigneeID),
-		ms(tk.Deadline), ms(tk.OpenedAt), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy),
-		tk.Problem, tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, tk.MessageCount, tk.Preview)
+	id, inserted, err := t.insertID(ctx, ticketInsertSQL, appendTicketInsert(make([]any, 0, ticketInsertWidth), tk)...)
 	if err != nil {
 		return false, fmt.Errorf("insert ticket: %w", t.s.dialect.mapError(err))
 	}
@@ -236,22 +207,6 @@ func (t *tx) UpdateTickets(ctx context.Context, tks []*desk.Ticket) error {
 		}
 	}
 	return nil
-}
-
-// ticketChangeableTypes are the PostgreSQL types of ticketChangeable, for
-// the casts a VALUES list of parameters needs there.
-var ticketChangeableTypes = []string{"bigint", "text", "text", "bigint", "bigint", "bigint",
-	"bigint", "bigint", "text", "text", "text", "text", "text", "integer", "text"}
-
-// ticketChangeable are the columns UpdateTicket writes, in ticketValues' order.
-var ticketChangeable = []string{"customer_id", "status", "priority", "assignee_id", "deadline_at", "last_activity_at",
-	"closed_at", "closed_by", "problem", "real_email", "delivery_date", "reason", "subject", "message_count", "preview"}
-
-// ticketValues are a ticket's changeable columns as the driver gives them back.
-func ticketValues(tk *desk.Ticket) []any {
-	return []any{nullID(tk.CustomerID), string(tk.Status), string(tk.Priority), nullID(tk.AssigneeID),
-		ms(tk.Deadline), ms(tk.LastActivityAt), nullMS(tk.ClosedAt), nullID(tk.ClosedBy), tk.Problem,
-		tk.RealEmail, tk.DeliveryDate, tk.Reason, tk.Subject, int64(tk.MessageCount), tk.Preview}
 }
 
 // remember keeps what a write transaction read or wrote of a ticket, so that
