@@ -92,7 +92,7 @@ func (d *Desk) FindTickets(ctx context.Context, actor Actor, f TicketFilter) (Ti
 			return TicketPage{}, err
 		}
 	}
-	if f.Limit == 0 {
+	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, MaxPageSize)
