@@ -35,7 +35,11 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 	}
 	next, moreTickets, err := k.fetchTickets(ctx, next, threads)
 	if err != nil {
-		return channel.Batch{}, err
+		if len(b.Messages) == 0 {
+			return channel.Batch{}, err
+		}
+		// The messages are worth storing now; the tickets' turn comes next.
+		moreTickets = true
 	}
 	ids := make([]string, 0, len(threads))
 	for id := range threads {
@@ -50,13 +54,14 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 	return b, nil
 }
 
-// fetchMessages pages through /tickets/messages oldest first.
+// fetchMessages pages through /tickets/messages oldest first. A failure
+// after some progress ends the batch there rather than failing it: under
+// a flaky API a long backlog still moves on, page by page.
 func (k *Connector) fetchMessages(ctx context.Context, c cursor, b *channel.Batch, threads map[string]desk.ThreadState) (cursor, bool, error) {
 	delivered := map[int64]bool{}
 	for _, id := range c.BoundaryIDs {
 		delivered[id] = true
 	}
-	next := c
 	offset := 0
 	if !c.MessagesFrom.IsZero() {
 		// Skip what was delivered at the boundary second but for a page,
@@ -65,7 +70,7 @@ func (k *Connector) fetchMessages(ctx context.Context, c cursor, b *channel.Batc
 		offset = max(0, c.BoundaryCount-pageSize)
 	}
 	var msgs []ticketMessage
-	more := true
+	more, failed := true, error(nil)
 	for range messagePages {
 		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "offset": {strconv.Itoa(offset)}, "sort": {"ts_created_iso:asc"}}
 		if !c.MessagesFrom.IsZero() {
@@ -73,7 +78,8 @@ func (k *Connector) fetchMessages(ctx context.Context, c cursor, b *channel.Batc
 		}
 		var p page
 		if _, err := k.api.do(ctx, http.MethodGet, "/tickets/messages", q, nil, &p); err != nil {
-			return c, false, err
+			failed = err
+			break
 		}
 		for i, raw := range p.Data {
 			var m ticketMessage
@@ -81,23 +87,9 @@ func (k *Connector) fetchMessages(ctx context.Context, c cursor, b *channel.Batc
 				k.log.Warn("kaufland: message illisible ignoré", "offset", offset+i, "error", err, "raw", clipBytes(raw, 200))
 				continue
 			}
-			if delivered[m.ID] {
-				continue
-			}
-			delivered[m.ID] = true
-			msgs = append(msgs, m)
-			at := parseTime(m.Created)
-			switch {
-			case at.IsZero():
-				k.log.Warn("kaufland: date de message illisible", "id", m.ID, "ts_created_iso", m.Created)
-			case at.After(next.MessagesFrom):
-				next.MessagesFrom, next.BoundaryIDs, next.BoundaryCount = at, []int64{m.ID}, 1
-			case at.Equal(next.MessagesFrom):
-				next.BoundaryIDs = append(next.BoundaryIDs, m.ID)
-				if len(next.BoundaryIDs) > maxBoundaryIDs {
-					next.BoundaryIDs = slices.Clone(next.BoundaryIDs[len(next.BoundaryIDs)-maxBoundaryIDs:])
-				}
-				next.BoundaryCount++
+			if !delivered[m.ID] {
+				delivered[m.ID] = true
+				msgs = append(msgs, m)
 			}
 		}
 		offset += len(p.Data)
@@ -106,18 +98,45 @@ func (k *Connector) fetchMessages(ctx context.Context, c cursor, b *channel.Batc
 			break
 		}
 	}
-	for _, m := range msgs {
+	next := c
+	for i, m := range msgs {
 		in, ti, ok, err := k.incoming(ctx, m)
 		if err != nil {
-			return c, false, err
+			failed, msgs = err, msgs[:i]
+			break
 		}
-		if !ok {
-			continue
+		if ok {
+			b.Messages = append(b.Messages, in)
+			threads[m.IDTicket] = ti.state(m.IDTicket)
 		}
-		b.Messages = append(b.Messages, in)
-		threads[m.IDTicket] = ti.state(m.IDTicket)
+		next = next.advance(m, k)
+	}
+	if failed != nil {
+		if len(msgs) == 0 {
+			return c, false, failed
+		}
+		more = true
 	}
 	return next, more, nil
+}
+
+// advance moves the cursor past a delivered message.
+func (c cursor) advance(m ticketMessage, k *Connector) cursor {
+	at := parseTime(m.Created)
+	switch {
+	case at.IsZero():
+		k.log.Warn("kaufland: date de message illisible", "id", m.ID, "ts_created_iso", m.Created)
+	case at.After(c.MessagesFrom):
+		c.MessagesFrom, c.BoundaryIDs, c.BoundaryCount = at, []int64{m.ID}, 1
+	case at.Equal(c.MessagesFrom):
+		ids := append(slices.Clip(c.BoundaryIDs), m.ID)
+		if len(ids) > maxBoundaryIDs {
+			ids = slices.Clone(ids[len(ids)-maxBoundaryIDs:])
+		}
+		c.BoundaryIDs = ids
+		c.BoundaryCount++
+	}
+	return c
 }
 
 // incoming maps a message; ok is false for a ticket of another storefront.
@@ -179,6 +198,9 @@ func (k *Connector) fetchTickets(ctx context.Context, c cursor, threads map[stri
 		}
 		var p page
 		if _, err := k.api.do(ctx, http.MethodGet, "/tickets", q, nil, &p); err != nil {
+			if next.TicketsOffset > c.TicketsOffset || next.TicketsFrom.After(c.TicketsFrom) {
+				return next, true, nil
+			}
 			return c, false, err
 		}
 		for _, raw := range p.Data {

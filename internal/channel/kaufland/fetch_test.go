@@ -2,10 +2,12 @@ package kaufland_test
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"guichet/internal/channel/kaufland"
 	"guichet/internal/channel/kaufland/kauflandfake"
 	"guichet/internal/desk"
 )
@@ -91,5 +93,80 @@ func TestFetchLargeDatasetPagesWithinLimits(t *testing.T) {
 	b, err := c.Fetch(context.Background(), cur)
 	if err != nil || len(b.Messages) != 0 || b.More {
 		t.Fatalf("again: %d messages, more %v, %v", len(b.Messages), b.More, err)
+	}
+}
+
+// Messages sharing one second across page boundaries, some added between
+// fetches in that same second: all delivered, none twice in a cursor run.
+func TestFetchSharedSecondAcrossPages(t *testing.T) {
+	f, c := setup(t)
+	o := f.AddOrder(kauflandfake.Order{})
+	tk := f.OpenTicket(o.ID, "contact_other", "")
+	at := f.Now()
+	for i := range 75 {
+		f.AddMessageAt(tk, "buyer", "m"+strconv.Itoa(i), at)
+	}
+	msgs, _, cur := drain(t, c, "")
+	for i := 75; i < 80; i++ {
+		f.AddMessageAt(tk, "buyer", "m"+strconv.Itoa(i), at)
+	}
+	more, _, _ := drain(t, c, cur)
+	seen := map[string]int{}
+	for _, m := range append(msgs, more...) {
+		seen[m.Body]++
+	}
+	for i := range 80 {
+		if seen["m"+strconv.Itoa(i)] != 1 {
+			t.Errorf("m%d delivered %d times", i, seen["m"+strconv.Itoa(i)])
+		}
+	}
+}
+
+// One spoilt item of a page loses that item only.
+func TestFetchBadItemKeepsTheOthers(t *testing.T) {
+	f, c := setup(t)
+	o := f.AddOrder(kauflandfake.Order{})
+	tk := f.OpenTicket(o.ID, "contact_other", "")
+	for i := range 5 {
+		f.AddMessage(tk, "buyer", "m"+strconv.Itoa(i))
+	}
+	f.Inject(kauflandfake.Fault{Kind: kauflandfake.BadItem, Path: "/tickets/messages"})
+	msgs, _, _ := drain(t, c, "")
+	if len(msgs) != 4 {
+		t.Errorf("%d messages, want the 4 intact ones", len(msgs))
+	}
+}
+
+// Random faults on every request: the sync's loop (retry on error from
+// the same cursor) ends with every message, each once.
+func TestFetchUnderRandomFaults(t *testing.T) {
+	f := kauflandfake.Start(t, kauflandfake.WithDataset(kauflandfake.Dataset{Orders: 40, Messages: 600, PerSecond: 13, Seed: 3}))
+	c := connect(t, f, &http.Client{Timeout: 200 * time.Millisecond})
+	f.SetFaultRate(0.2, 42, kauflandfake.RateLimit, kauflandfake.ServerError, kauflandfake.Drop,
+		kauflandfake.Malformed, kauflandfake.Truncated, kauflandfake.Slow)
+	seen := map[string]int{}
+	cur := ""
+	for tries := 0; ; tries++ {
+		if tries > 2000 {
+			t.Fatal("no end")
+		}
+		b, err := c.Fetch(context.Background(), cur)
+		if err != nil {
+			continue
+		}
+		ok, _ := kaufland.CursorNotBefore(b.Cursor, cur)
+		if !ok {
+			t.Fatalf("cursor went back: %s → %s", cur, b.Cursor)
+		}
+		for _, m := range b.Messages {
+			seen[m.SourceID]++
+		}
+		cur = b.Cursor
+		if !b.More {
+			break
+		}
+	}
+	if len(seen) != 600 {
+		t.Errorf("%d messages, want 600", len(seen))
 	}
 }

@@ -3,6 +3,7 @@ package kaufland_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -69,3 +70,5 @@ func kindOf(t *testing.T, err error, want channel.ErrorKind) *channel.Error {
 	}
 	return e
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
