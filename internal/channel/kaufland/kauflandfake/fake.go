@@ -148,7 +148,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
-	s.url = srv.URL + Prefix
+	s.SetURL(srv.URL)
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
 		srv.Close()
@@ -160,11 +160,19 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 // URL is the API's base URL (with /v2) when started by Start.
-func (s *Server) URL() string { return s.url }
+func (s *Server) URL() string { s.mu.Lock(); defer s.mu.Unlock(); return s.url }
+
+// SetURL tells a fake served some other way (a browser test's listener)
+// where it is: root is the listener's URL, without /v2.
+func (s *Server) SetURL(root string) {
+	s.mu.Lock()
+	s.url = strings.TrimRight(root, "/") + Prefix
+	s.mu.Unlock()
+}
 
 // Settings are a Kaufland channel's settings pointing at this fake.
 func (s *Server) Settings() map[string]string {
-	return map[string]string{"base_url": s.url, "client_key": s.clientKey, "secret_key": s.secretKey, "storefront": "de"}
+	return map[string]string{"base_url": s.URL(), "client_key": s.clientKey, "secret_key": s.secretKey, "storefront": "de"}
 }
 
 // Now is the fake's clock; give it to the connector as channel.Config.Now
