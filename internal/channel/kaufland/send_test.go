@@ -104,3 +104,19 @@ func TestSendSurvivesEchoReadFailure(t *testing.T) {
 		t.Errorf("posted %d", len(f.Posted()))
 	}
 }
+
+// The answer to a posted reply is lost: Send says Transient, and Lookup
+// finds the reply so that it is not sent twice.
+func TestSendOutcomeUnknownThenLookup(t *testing.T) {
+	f, c := setup(t)
+	o := f.AddOrder(kauflandfake.Order{})
+	tk := f.OpenTicket(o.ID, "product_defect", "")
+	f.Inject(kauflandfake.Fault{Kind: kauflandfake.DropAfter, Path: "/tickets/" + tk + "/messages"})
+	r := channel.Reply{ThreadExternalID: tk, Body: "Remboursement effectué.", CreatedAt: f.Now()}
+	_, err := c.Send(context.Background(), r)
+	kindOf(t, err, channel.Transient)
+	got, found, err := c.Lookup(context.Background(), r)
+	if err != nil || !found || len(f.Posted()) != 1 || got.SourceID != "m"+itoa(f.Posted()[0].ID) {
+		t.Errorf("Lookup %+v %v %v, posted %+v", got, found, err, f.Posted())
+	}
+}

@@ -2,7 +2,8 @@
 // keeps orders, tickets and messages, checks what the real one checks
 // (signature, timestamp window, client key, the spec's limits), checks
 // every request and every answer against the published OpenAPI spec, and
-// fails on demand (429, 500, slow, dropped, malformed, truncated).
+// fails on demand (429, 500, slow, dropped before or after doing the
+// request, malformed, truncated, one bad item in a list).
 //
 //	f := kauflandfake.Start(t)              // httptest server, spec checked at cleanup
 //	o := f.AddOrder(kauflandfake.Order{})
@@ -284,6 +285,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if input != nil {
 		s.checkResponse(r, path, body, rec)
+	}
+	if faulty && fault.Kind == DropAfter {
+		drop(w)
+		return
 	}
 	if faulty {
 		rec.body = corrupt(fault.Kind, rec.body)

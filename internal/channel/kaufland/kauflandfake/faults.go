@@ -29,6 +29,9 @@ const (
 	Truncated
 	// BadItem spoils one item of a list's data (the rest is intact).
 	BadItem
+	// DropAfter does the request, then closes the connection without an
+	// answer: a reply posted whose outcome the client cannot know.
+	DropAfter
 )
 
 // Fault is one failure to inject.
