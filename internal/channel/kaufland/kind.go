@@ -42,7 +42,11 @@ func Kind() channel.Kind {
 		},
 		Every: 2 * time.Minute,
 		New: func(c channel.Config) (channel.Connector, error) {
-			return New(c)
+			k, err := New(c)
+			if err != nil {
+				return nil, err // not a nil *Connector in a non-nil interface
+			}
+			return k, nil
 		},
 	}
 }

@@ -3,7 +3,9 @@ package kaufland_test
 import (
 	"testing"
 
+	"guichet/internal/channel"
 	"guichet/internal/channel/kaufland"
+	"guichet/internal/desk"
 )
 
 func TestKindSettings(t *testing.T) {
@@ -28,5 +30,22 @@ func TestKindSettings(t *testing.T) {
 	}
 	if k.Every.Minutes() != 2 {
 		t.Errorf("every %v", k.Every)
+	}
+}
+
+func TestRegistryBuildsConnector(t *testing.T) {
+	r := channel.NewRegistry(kaufland.Kind())
+	c, err := r.New(channel.Config{Channel: desk.Channel{Kind: desk.ChannelKaufland},
+		Settings: map[string]string{"client_key": "c", "secret_key": "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.(channel.Actioner); !ok {
+		t.Error("no Actioner")
+	}
+	c, err = r.New(channel.Config{Channel: desk.Channel{Kind: desk.ChannelKaufland},
+		Settings: map[string]string{"client_key": "c", "secret_key": "s", "base_url": "ftp://x"}})
+	if err == nil || c != nil {
+		t.Errorf("bad base_url: %v, %v", c, err)
 	}
 }
