@@ -84,6 +84,7 @@ type Tx interface {
 	ChannelByID(ctx context.Context, id int64) (Channel, error)
 	InsertChannel(ctx context.Context, c *Channel) error
 	UpdateChannel(ctx context.Context, c *Channel) error
+	SettingsTx
 
 	Agents(ctx context.Context) ([]Agent, error)
 	AgentByID(ctx context.Context, id int64) (Agent, error)
