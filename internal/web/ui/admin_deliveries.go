@@ -23,12 +23,12 @@ type deliveriesData struct {
 }
 
 type deliveryRow struct {
-	MessageID, TicketID  int64
-	Ticket, Channel      string
-	State, StateLabel    string
-	Attempts             int
-	Error, Updated, ISO  string
-	Unknown              bool
+	MessageID, TicketID int64
+	Ticket, Channel     string
+	State, StateLabel   string
+	Attempts            int
+	Error, Updated, ISO string
+	Unknown             bool
 }
 
 func (h *adminDeliveries) list(w http.ResponseWriter, r *http.Request, s session) error {
