@@ -24,7 +24,7 @@ type ticketIntegrations struct {
 }
 
 // integrationsTimeout bounds the channel's answer: the agent is waiting.
-const integrationsTimeout = 6 * time.Second
+var integrationsTimeout = 6 * time.Second
 
 func (h *ticketIntegrations) serve(w http.ResponseWriter, r *http.Request, s session) error {
 	id, err := request.PathID(r, "id")
