@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -52,12 +53,12 @@ func (s settingFlags) Set(v string) error {
 
 // openConnectors opens the settings' key in the data folder (or from the
 // environment) and builds the channels' connectors over d.
-func openConnectors(c *common, d *desk.Desk) (*channel.Connectors, error) {
+func openConnectors(c *common, d *desk.Desk, log *slog.Logger) (*channel.Connectors, error) {
 	box, err := secret.Load(os.Getenv(secret.EnvKey), c.data)
 	if err != nil {
 		return nil, err
 	}
-	return channel.NewConnectors(channel.ConnectorsConfig{Registry: registry(), Sealer: box, Desk: d}), nil
+	return channel.NewConnectors(channel.ConnectorsConfig{Registry: registry(), Sealer: box, Desk: d, Log: log}), nil
 }
 
 func channelCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -91,7 +92,7 @@ func channelCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer s.Close()
-	cs, err := openConnectors(c, d)
+	cs, err := openConnectors(c, d, nil)
 	if err != nil {
 		return err
 	}

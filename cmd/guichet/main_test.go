@@ -61,6 +61,9 @@ func TestServeStartsPrintsAdminAndStopsOnSIGTERM(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "guichet.db")); err != nil {
 		t.Errorf("no database in --data: %v", err)
 	}
+	if fi, err := os.Stat(filepath.Join(data, "secret.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("no settings key (mode 0600) in --data: %v %v", fi, err)
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
