@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 func TestServeStartsPrintsAdminAndStopsOnSIGTERM(t *testing.T) {
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1")
+	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1", "GUICHET_SECRET_KEY=")
 	out, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
