@@ -209,7 +209,18 @@ func TestTicketIntegrationsAndActions(t *testing.T) {
 	ch.rec.Delay = 5 * time.Second
 	start := time.Now()
 	_, frag = lea.get("/tickets/"+strconv.FormatInt(tk.ID, 10)+"/integrations", "X-Requested-With", "fetch")
-	if !strings.Contains(frag, "Le canal n&#39;a pas répondu : le canal ne répond pas (délai dépassé)") || time.Since(start) > 3*time.Second {
+	if !strings.Contains(frag, "Commande indisponible : le canal ne répond pas (délai dépassé)") || time.Since(start) > 3*time.Second {
 		t.Errorf("slow channel: %s in %v", frag, time.Since(start))
+	}
+	// No order on the channel: no tracking link, so {lien_suivi} stays
+	// missing and the page's guard keeps blocking the send.
+	ch.rec.Delay, ch.rec.NoOrder = 0, true
+	_, frag = lea.get("/tickets/"+strconv.FormatInt(tk.ID, 10)+"/integrations", "X-Requested-With", "fetch")
+	if !strings.Contains(frag, `"tracking_url":""`) || !strings.Contains(frag, "Commande indisponible : refusé par le canal : 404 : order not found") {
+		t.Errorf("no order: %s", frag)
+	}
+	res, body = lea.postForm("/tickets/"+tk.Number+"/replies", url.Values{"csrf": {lea.csrf}, "body": {"Votre colis : {lien_suivi}"}, "status": {"waiting_customer"}, "thread_kind": {"customer"}})
+	if res.StatusCode != 400 || !strings.Contains(body, "lien_suivi") {
+		t.Errorf("a reply with {lien_suivi} unfilled: %d", res.StatusCode)
 	}
 }

@@ -52,7 +52,7 @@ var channelMessages = map[string]text{
 	"sync.now":                {"Synchroniser maintenant", "Sync now"},
 	"sync.every":              {"Toutes les (minutes)", "Every (minutes)"},
 	"int.loading":             {"Chargement…", "Loading…"},
-	"int.channel_error":       {"Le canal n'a pas répondu : %s", "The channel did not answer: %s"},
+	"int.channel_error":       {"Commande indisponible : %s", "Order unavailable: %s"},
 	"int.order":               {"Commande %s", "Order %s"},
 	"int.product":             {"Produit", "Product"},
 	"int.qty":                 {"Qté", "Qty"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"guichet/internal/channel"
+	"guichet/internal/desk"
 )
 
 // orderPanelData is the integrations fragment: the order as the panels
@@ -41,7 +42,7 @@ func integrationsOf(tr translator, o channel.Order, orderErr error, actions []ch
 		d.Script.Actions = []channel.Action{}
 	}
 	switch {
-	case errors.Is(orderErr, channel.ErrNotSupported):
+	case errors.Is(orderErr, channel.ErrNotSupported), desk.IsNotFound(orderErr): // no order to show
 	case orderErr != nil:
 		d.OrderError = tr.T("int.channel_error", channel.Explain(orderErr))
 	default:
