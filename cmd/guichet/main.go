@@ -27,6 +27,9 @@ Usage :
                            pour une intégration qui agit comme le système (--integration, --name)
   guichet token list       liste les jetons (--email : ceux d'un agent)
   guichet token revoke     révoque un jeton (--id)
+  guichet channel list     liste les canaux et dit si leur connexion est réglée
+  guichet channel add      crée un canal (--kind, --name, --responsible, --setting clé=valeur…)
+  guichet channel set ID   change un canal et ses réglages de connexion (--setting clé=valeur…)
   guichet bench            mesure les performances sur une base générée
   guichet bench --load URL fait travailler des agents sur un guichet en marche (HTTP)
   guichet version
@@ -34,6 +37,8 @@ Usage :
 Options communes (et variables d'environnement) :
   --data DIR       GUICHET_DATA      dossier de la base SQLite et des pièces jointes (./data)
   --database URL   GUICHET_DATABASE  postgres://… pour PostgreSQL ; SQLite si vide
+                   GUICHET_SECRET_KEY clé des réglages des canaux (32 octets en base64 ou hex) ;
+                                     sinon le fichier secret.key du dossier --data (mode 0600)
 Options de serve :
   --addr HOST:PORT GUICHET_ADDR      adresse d'écoute (127.0.0.1:8080)
   --demo                             charge les données de démonstration si la base est vide
@@ -74,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCommand(ctx, rest, stdout, stderr)
 	case "token":
 		return tokenCommand(ctx, rest, stdout, stderr)
+	case "channel":
+		return channelCommand(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCommand(ctx, rest, stdout, stderr)
 	case "version":

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 func TestServeStartsPrintsAdminAndStopsOnSIGTERM(t *testing.T) {
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1")
+	cmd.Env = append(os.Environ(), "GUICHET_TEST_MAIN=1", "GUICHET_SECRET_KEY=")
 	out, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -60,6 +60,9 @@ func TestServeStartsPrintsAdminAndStopsOnSIGTERM(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "guichet.db")); err != nil {
 		t.Errorf("no database in --data: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(data, "secret.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("no settings key (mode 0600) in --data: %v %v", fi, err)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)

@@ -57,7 +57,11 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies), MetricsToken: *metricsToken})
+	cs, err := openConnectors(c, d, log)
+	if err != nil {
+		return err
+	}
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, cs, hub, log, *secure, proxies), MetricsToken: *metricsToken})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"guichet/internal/bench"
 	"guichet/internal/blob"
+	"guichet/internal/channel"
 	"guichet/internal/demo"
 	"guichet/internal/desk"
 	"guichet/internal/store"
@@ -24,10 +25,11 @@ import (
 	"guichet/internal/web/ui"
 )
 
-// uiRoutes registers the agents' pages.
-func uiRoutes(d *desk.Desk, hub *live.Hub, log *slog.Logger, secure bool, proxies request.Proxies) func(*http.ServeMux) {
+// uiRoutes registers the agents' pages. Sync and Deliveries (ui.SyncControl,
+// ui.DeliveryControl) stay nil until the sync engine is in: then both are d.
+func uiRoutes(d *desk.Desk, cs *channel.Connectors, hub *live.Hub, log *slog.Logger, secure bool, proxies request.Proxies) func(*http.ServeMux) {
 	return func(mux *http.ServeMux) {
-		ui.Register(mux, ui.Deps{Desk: d, Hub: hub, Log: log, SecureCookies: secure, TrustedProxies: proxies})
+		ui.Register(mux, ui.Deps{Desk: d, Connectors: cs, Hub: hub, Log: log, SecureCookies: secure, TrustedProxies: proxies})
 	}
 }
 

@@ -24,6 +24,7 @@ type Tx interface {
 	ParkedTx
 	CustomerTx
 	ChannelTx
+	SettingsTx
 	AgentTx
 	SessionTx
 	DeviceTx

@@ -51,6 +51,7 @@ var routes = []route{
 	{"GET", "/api/v1/counts", (*handler).counts, false},
 	{"GET", "/api/v1/attachments/{id}", (*handler).downloadAttachment, false},
 	{"GET", "/api/v1/channels", (*handler).listChannels, false},
+	{"POST", "/api/v1/channels/{id}/messages", (*handler).postChannelMessages, false},
 	{"GET", "/api/v1/agents", (*handler).listAgents, false},
 	{"GET", "/api/v1/templates", (*handler).listTemplates, false},
 	{"GET", "/api/v1/me", (*handler).me, false},

@@ -43,6 +43,8 @@ func noticeOf(r *http.Request, s session) string {
 		return translator(s.lang()).T("admin.deleted")
 	case "retried":
 		return translator(s.lang()).T("parked.retried")
+	case "conn_saved", "sync_requested", "sync_every", "delivery_retried", "delivery_marked":
+		return translator(s.lang()).T("notice." + r.URL.Query().Get("ok"))
 	}
 	return ""
 }

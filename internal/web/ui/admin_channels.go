@@ -13,6 +13,7 @@ import (
 type adminChannels struct {
 	desk  *desk.Desk
 	views *views
+	conn  connectionDeps
 }
 
 type channelsData struct {
@@ -28,6 +29,7 @@ type channelData struct {
 	Agents []desk.Agent
 	Kinds  []desk.ChannelKind
 	Errors map[string]string
+	Conn   *connectionView // the connection, sync and intake of a saved channel
 }
 
 func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) error {
@@ -70,6 +72,12 @@ func (h *adminChannels) edit(w http.ResponseWriter, r *http.Request, s session) 
 }
 
 func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string) error {
+	return h.renderWith(w, r, s, status, form, errs, connectionOutcome{})
+}
+
+// renderWith shows the channel's page with the outcome of a connection
+// form (its errors, a test's result).
+func (h *adminChannels) renderWith(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string, out connectionOutcome) error {
 	agents, err := h.desk.Agents(r.Context())
 	if err != nil {
 		return err
@@ -80,6 +88,10 @@ func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session
 	}
 	d := channelData{page: adminPage(r, h.desk, h.views, s, title, "channels"), Form: form, Guard: strings.Join(form.GuardNames, "\n"),
 		Agents: agents, Kinds: desk.ChannelKinds, Errors: errs}
+	if form.ID != 0 {
+		d.Conn = h.conn.view(r.Context(), translator(s.lang()), s, form, out)
+	}
+	d.Notice = noticeOf(r, s)
 	h.views.render(w, r, status, s.lang(), "admin_channel", d)
 	return nil
 }

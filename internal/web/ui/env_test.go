@@ -45,6 +45,7 @@ type env struct {
 type envConfig struct {
 	desk desk.Config
 	ui   ui.Deps
+	wire []func(*env, *ui.Deps) // once the desk exists: what needs it (connectors)
 }
 
 type envOption func(*envConfig)
@@ -98,6 +99,9 @@ func newEnvOn(t testing.TB, s *store.Store, opts ...envOption) *env {
 	e.tplFnac = e.template(desk.Template{Name: "Fnac seulement", Body: "Réponse Fnac", ChannelIDs: []int64{e.fnac.ID}})
 	deps := cfg.ui
 	deps.Desk, deps.Hub = e.d, hub
+	for _, w := range cfg.wire {
+		w(e, &deps)
+	}
 	e.srv = httptest.NewServer(web.New(web.Config{Desk: e.d, Hub: hub, DB: s, UI: func(mux *http.ServeMux) {
 		ui.Register(mux, deps)
 	}}))

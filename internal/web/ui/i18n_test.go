@@ -56,7 +56,7 @@ func TestEveryLabelIsTranslated(t *testing.T) {
 	for _, k := range []string{"customer", "operator", "email"} {
 		used["thread."+k] = true
 	}
-	for _, k := range []string{"queued", "sent", "failed"} {
+	for _, k := range []string{"queued", "sent", "failed", "unknown", "sending"} {
 		used["delivery."+k] = true
 	}
 	for _, k := range []string{"link", "email", "phone"} {
@@ -73,7 +73,7 @@ func TestEveryLabelIsTranslated(t *testing.T) {
 	}
 	// Scripts ask for js.* labels by their short name.
 	jsKey := regexp.MustCompile(`g\.t\('([a-z_]+)'`)
-	for _, name := range []string{"static/app.js", "static/inbox.js", "static/ticket.js"} {
+	for _, name := range []string{"static/app.js", "static/inbox.js", "static/ticket.js", "static/actions.js"} {
 		b, _ := fs.ReadFile(staticFS, name)
 		for _, m := range jsKey.FindAllStringSubmatch(string(b), -1) {
 			if _, ok := messages["js."+m[1]]; !ok {

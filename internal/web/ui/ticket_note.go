@@ -12,6 +12,7 @@ import (
 type addNote struct {
 	desk  *desk.Desk
 	views *views
+	deps  ticketDeps
 }
 
 func (h *addNote) serve(w http.ResponseWriter, r *http.Request, s session) error {
@@ -28,7 +29,7 @@ func (h *addNote) serve(w http.ResponseWriter, r *http.Request, s session) error
 	if desk.ErrorCode(err) != desk.EInvalid {
 		return err
 	}
-	d, lerr := loadTicket(r.Context(), h.desk, h.views, s, id)
+	d, lerr := loadTicket(r.Context(), h.desk, h.views, h.deps, s, id)
 	if lerr != nil {
 		return lerr
 	}

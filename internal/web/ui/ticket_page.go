@@ -15,6 +15,7 @@ import (
 type ticketPage struct {
 	desk     *desk.Desk
 	views    *views
+	deps     ticketDeps
 	fragment bool
 }
 
@@ -25,7 +26,7 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 	}
 	// ?images=ID: the agent asked to see that message's remote images.
 	show, _ := strconv.ParseInt(r.URL.Query().Get("images"), 10, 64)
-	d, err := loadTicketShowing(r.Context(), h.desk, h.views, s, id, max(show, 0))
+	d, err := loadTicketShowing(r.Context(), h.desk, h.views, h.deps, s, id, max(show, 0))
 	if err != nil {
 		return err
 	}
@@ -45,6 +46,10 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 		d.Notice = translator(s.lang()).T("note.added")
 	case "retried":
 		d.Notice = translator(s.lang()).T("parked.retried")
+	case "delivery_retry":
+		d.Notice = translator(s.lang()).T("notice.delivery_retried")
+	case "delivery_delivered":
+		d.Notice = translator(s.lang()).T("notice.delivery_marked")
 	}
 	h.views.render(w, r, http.StatusOK, s.lang(), "ticket", d)
 	return nil

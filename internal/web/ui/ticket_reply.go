@@ -22,6 +22,7 @@ const maxReplyForm = 64 << 20
 type replyToTicket struct {
 	desk  *desk.Desk
 	views *views
+	deps  ticketDeps
 }
 
 func (h *replyToTicket) serve(w http.ResponseWriter, r *http.Request, s session) error {
@@ -47,7 +48,7 @@ func (h *replyToTicket) serve(w http.ResponseWriter, r *http.Request, s session)
 	if wantsJSON(r) || (code != desk.EInvalid && code != desk.EConfirm && code != desk.ETooLarge) {
 		return err
 	}
-	d, lerr := loadTicket(r.Context(), h.desk, h.views, s, id)
+	d, lerr := loadTicket(r.Context(), h.desk, h.views, h.deps, s, id)
 	if lerr != nil {
 		return lerr
 	}

@@ -17,6 +17,7 @@ import (
 type updateTicket struct {
 	desk  *desk.Desk
 	views *views
+	deps  ticketDeps
 }
 
 func (h *updateTicket) serve(w http.ResponseWriter, r *http.Request, s session) error {
@@ -42,7 +43,7 @@ func (h *updateTicket) serve(w http.ResponseWriter, r *http.Request, s session) 
 		}
 		errs[paramField(desk.ErrorField(err))] = desk.ErrorMessage(err)
 	}
-	d, err := loadTicket(ctx, h.desk, h.views, s, id)
+	d, err := loadTicket(ctx, h.desk, h.views, h.deps, s, id)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,10 @@ type ticketData struct {
 	// Content-Security-Policy must let them load.
 	ShowImages  int64
 	ImagesShown bool
+	// IntegrationsURL is the fragment of the integrations panel and the
+	// channel's actions, fetched after the page loads ("": the channel has
+	// no connector).
+	IntegrationsURL string
 }
 
 // paramsForm is the left column's form; Orig holds the values the page was
@@ -99,6 +103,7 @@ type threadTab struct {
 	ThreadKind string
 	Messages   []messageView
 	Replyable  bool
+	ExternalID string // the channel's number for the conversation (Kaufland's ticket number)
 }
 
 type messageView struct {
@@ -113,6 +118,11 @@ type messageView struct {
 	Delivery      string
 	DeliveryLabel string
 	DeliveryError string
+	// DeliveryState is the outbox's detail (queued, sent, failed, unknown);
+	// Retry is where « Réessayer » posts ("": the outbox is not wired).
+	DeliveryState string
+	DeliveryBase  string
+	CSRF          string
 	Internal, Out bool
 	Altered       bool // cleaned at import
 	Attachments   []attachmentView
@@ -156,13 +166,13 @@ type templateOption struct {
 }
 
 // loadTicket builds the page's data from desk, every remote image blocked.
-func loadTicket(ctx context.Context, dk *desk.Desk, v *views, s session, id int64) (ticketData, error) {
-	return loadTicketShowing(ctx, dk, v, s, id, 0)
+func loadTicket(ctx context.Context, dk *desk.Desk, v *views, deps ticketDeps, s session, id int64) (ticketData, error) {
+	return loadTicketShowing(ctx, dk, v, deps, s, id, 0)
 }
 
 // loadTicketShowing is loadTicket with the remote images of one message
 // shown (showImages, a message id; 0: none).
-func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, s session, id, showImages int64) (ticketData, error) {
+func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, deps ticketDeps, s session, id, showImages int64) (ticketData, error) {
 	actor, tr := s.actor(), translator(s.lang())
 	tv, err := dk.Ticket(ctx, actor, id)
 	if err != nil {
@@ -207,7 +217,11 @@ func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, s session, 
 		d.Kinds = append(d.Kinds, attachmentKind{string(k), tr.T("attkind." + string(k))})
 	}
 	for i := len(tv.Events) - 1; i >= 0; i-- { // newest first
-		d.History = append(d.History, historyOf(tr, tv.Events[i], names))
+		h := historyOf(tr, tv.Events[i], names)
+		if tv.Events[i].Kind == desk.EventAction {
+			h.Text = actionHistory(tr, tv.Events[i], tv.Channel.Name)
+		}
+		d.History = append(d.History, h)
 	}
 	d.Tabs, d.ReplyTab = threadTabs(tr, tv, now, showImages)
 	for _, tab := range d.Tabs {
@@ -215,6 +229,7 @@ func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, s session, 
 			d.ImagesShown = d.ImagesShown || m.ImagesShown
 		}
 	}
+	deps.decorate(ctx, v, tr, &d, tv, s)
 	return d, nil
 }
 
@@ -230,7 +245,7 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int
 			label += " · " + th.Subject
 		}
 		index[th.ID] = len(tabs)
-		tabs = append(tabs, threadTab{Key: "t" + strconv.FormatInt(th.ID, 10), Label: label, ThreadID: th.ID, ThreadKind: string(th.Kind), Replyable: true})
+		tabs = append(tabs, threadTab{Key: "t" + strconv.FormatInt(th.ID, 10), Label: label, ThreadID: th.ID, ThreadKind: string(th.Kind), Replyable: true, ExternalID: th.ExternalID})
 		hasEmail = hasEmail || th.Kind == desk.ThreadEmail
 		hasCustomer = hasCustomer || th.Kind == desk.ThreadCustomer
 	}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"guichet/internal/channel"
 	"guichet/internal/desk"
 	"guichet/internal/web/live"
 	"guichet/internal/web/request"
@@ -31,6 +32,13 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (sign-in is throttled per client address); none: the peer.
 	TrustedProxies request.Proxies
+	// Connectors reach the channels: their settings, the connection test,
+	// orders and actions on the ticket page. nil: no channel has a connector.
+	Connectors *channel.Connectors
+	// Sync and Deliveries are the sync engine's state and the outbox;
+	// nil: the pages do without them (until the sync engine is wired).
+	Sync       SyncControl
+	Deliveries DeliveryControl
 	// StreamsPerSession bounds the live-event streams one session holds
 	// open (one per tab); default DefaultStreamsPerSession.
 	StreamsPerSession int
@@ -57,12 +65,16 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /next", page((&nextTicket{desk: dk, views: v}).serve))
 	mux.Handle("GET /events", page(newEventStream(d.Hub, d.StreamsPerSession).serve))
 
-	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v}).serve))
-	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, fragment: true}).serve))
-	mux.Handle("POST /tickets/{id}", page((&updateTicket{desk: dk, views: v}).serve))
-	mux.Handle("POST /tickets/{id}/replies", page((&replyToTicket{desk: dk, views: v}).serve))
-	mux.Handle("POST /tickets/{id}/notes", page((&addNote{desk: dk, views: v}).serve))
+	tp := ticketDeps{cs: d.Connectors, out: d.Deliveries}
+	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v, deps: tp}).serve))
+	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, deps: tp, fragment: true}).serve))
+	mux.Handle("POST /tickets/{id}", page((&updateTicket{desk: dk, views: v, deps: tp}).serve))
+	mux.Handle("POST /tickets/{id}/replies", page((&replyToTicket{desk: dk, views: v, deps: tp}).serve))
+	mux.Handle("POST /tickets/{id}/notes", page((&addNote{desk: dk, views: v, deps: tp}).serve))
 	mux.Handle("POST /tickets/{id}/typing", page((&typingPing{hub: d.Hub}).serve))
+	mux.Handle("POST /tickets/{id}/messages/{mid}/{op}", page((&messageDelivery{out: d.Deliveries}).serve))
+	mux.Handle("GET /tickets/{id}/integrations", page((&ticketIntegrations{cs: d.Connectors, views: v, log: d.Log}).serve))
+	mux.Handle("POST /tickets/{id}/actions/{action}", page((&runTicketAction{cs: d.Connectors}).serve))
 
 	mux.Handle("GET /settings", page((&settingsPage{desk: dk, views: v}).serve))
 	mux.Handle("POST /settings", page((&settingsPage{desk: dk, views: v}).save))
@@ -72,10 +84,17 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/agents", admin(agents.list))
 	mux.Handle("GET /admin/agents/{id}", admin(agents.edit))
 	mux.Handle("POST /admin/agents/{id}", admin(agents.save))
-	channels := &adminChannels{desk: dk, views: v}
+	channels := &adminChannels{desk: dk, views: v, conn: connectionDeps{cs: d.Connectors, sync: d.Sync}}
 	mux.Handle("GET /admin/channels", admin(channels.list))
 	mux.Handle("GET /admin/channels/{id}", admin(channels.edit))
 	mux.Handle("POST /admin/channels/{id}", admin(channels.save))
+	mux.Handle("POST /admin/channels/{id}/settings", admin((&saveChannelSettings{cs: d.Connectors, page: channels}).serve))
+	mux.Handle("POST /admin/channels/{id}/test", admin((&testChannel{cs: d.Connectors, page: channels}).serve))
+	mux.Handle("POST /admin/channels/{id}/sync", admin((&steerSync{sync: d.Sync, page: channels}).serve))
+	deliveries := &adminDeliveries{desk: dk, out: d.Deliveries, views: v}
+	mux.Handle("GET /admin/deliveries", admin(deliveries.list))
+	mux.Handle("POST /admin/deliveries/{id}/retry", admin(deliveries.retry))
+	mux.Handle("POST /admin/deliveries/{id}/delivered", admin(deliveries.delivered))
 	templates := &adminTemplates{desk: dk, views: v}
 	mux.Handle("GET /admin/templates", admin(templates.list))
 	mux.Handle("GET /admin/templates/{id}", admin(templates.edit))

@@ -27,7 +27,8 @@ type views struct {
 // pageNames are the files of templates/ that are whole pages; the others
 // (layout, partials) are parsed into every page.
 var pageNames = []string{"login", "inbox", "inbox_live", "ticket", "ticket_live", "error", "settings",
-	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_parked", "admin_integrations"}
+	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_parked", "admin_integrations",
+	"admin_deliveries", "ticket_integrations"}
 
 func newViews(log *slog.Logger) *views {
 	v := &views{pages: map[string]map[string]*template.Template{}, assets: loadAssets(), log: log}

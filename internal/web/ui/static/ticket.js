@@ -475,6 +475,18 @@
     return false;
   });
 
+  // Values the page learns after it loads ({lien_suivi} from the channel's
+  // order, see actions.js) fill the default replies still missing them.
+  g.fillVariable = (name, value) => {
+    if (!value) return;
+    for (const tpl of data.templates) {
+      if (!tpl.missing || !tpl.missing.includes(name)) continue;
+      tpl.text = tpl.text.split('{' + name + '}').join(value);
+      tpl.missing = tpl.missing.filter((v) => v !== name);
+    }
+  };
+  g.refreshTicket = liveRefresh;
+
   bindTabs();
   bindCombo();
   // A link to one message (#m-ID, as « Afficher » the remote images) opens

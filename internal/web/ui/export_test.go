@@ -1,0 +1,4 @@
+package ui
+
+// IntegrationsTimeout lets tests wait less for a channel that does not answer.
+var IntegrationsTimeout = &integrationsTimeout
