@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"guichet/internal/channel"
+	"guichet/internal/channel/kaufland"
 	"guichet/internal/desk"
 	"guichet/internal/secret"
 )
@@ -26,12 +27,11 @@ d'administration ; ils sont chiffrés avec la clé GUICHET_SECRET_KEY, ou le fic
 du dossier --data (créé au premier usage, mode 0600). Plusieurs serveurs sur une même base
 PostgreSQL partagent la même clé : donnez-la par GUICHET_SECRET_KEY.`
 
-// channelRegistry lists the channel kinds guichet has a connector for.
-// Empty for now: the Kaufland kind is added at merge (kaufland.Kind), the
-// others as their connectors land. A kind without a connector takes its
-// messages through POST /api/v1/channels/{id}/messages.
+// channelRegistry lists the channel kinds guichet has a connector for. A
+// kind without one takes its messages through POST
+// /api/v1/channels/{id}/messages.
 func channelRegistry() *channel.Registry {
-	return channel.NewRegistry()
+	return channel.NewRegistry(kaufland.Kind())
 }
 
 // registry is channelRegistry, replaced by tests.
