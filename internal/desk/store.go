@@ -16,6 +16,9 @@ type Store interface {
 // Tx is everything desk asks of storage, inside one transaction.
 // Lookups of a single thing return an ENotFound *Error when it does not exist.
 type Tx interface {
+	SyncTx
+	OutboxTx
+
 	TicketByID(ctx context.Context, id int64) (Ticket, error)
 	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
 	// TicketsByReference finds tickets whose number or order reference is exactly ref.
