@@ -32,7 +32,7 @@ type ingestBatch struct {
 	stored, duplicates, opened, altered int
 	echoes                              int
 	echoCandidates                      map[int64][]EchoCandidate // by ticket, read once (see matchEcho)
-	touched                             []int64 // tickets that got a message, each once
+	touched                             []int64                   // tickets that got a message, each once
 	isTouched                           map[int64]bool
 	changes                             []Change
 }
