@@ -27,6 +27,8 @@ Usage :
                            pour une intégration qui agit comme le système (--integration, --name)
   guichet token list       liste les jetons (--email : ceux d'un agent)
   guichet token revoke     révoque un jeton (--id)
+  guichet sync --once      récupère les messages des canaux et envoie les réponses en attente,
+                           une fois (--channel ID : un seul canal)
   guichet bench            mesure les performances sur une base générée
   guichet bench --load URL fait travailler des agents sur un guichet en marche (HTTP)
   guichet version
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCommand(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCommand(ctx, rest, stdout, stderr)
+	case "sync":
+		return syncCommand(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "guichet", version)
 		return nil

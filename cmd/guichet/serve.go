@@ -57,7 +57,9 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies), MetricsToken: *metricsToken})
+	runner := newRunner(c, s, d, log)
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies), MetricsToken: *metricsToken,
+		Metrics: runner.Collectors()})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -69,6 +71,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go compact(base, s, log)
+	synced := runner.Start(base)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {
@@ -82,6 +85,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	defer done()
 	err = srv.Shutdown(shutdownCtx)
 	cancel()
+	<-synced // the sync's runs record their outcome before the database closes
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("arrêt : %w", err)
 	}

@@ -31,7 +31,8 @@ type OutboxTx interface {
 	// UpdateDelivery writes the entry's state, attempts, next time, error
 	// and updated time, and drops its lease.
 	UpdateDelivery(ctx context.Context, e *OutboxEntry) error
-	// MarkSending turns a queued delivery that lease holds at now into
+	// MarkSending turns a queued delivery (or a 'sending' one looked up and
+	// not found on the channel) that lease holds at now into
 	// 'sending', counts the attempt and keeps it leased until `until`:
 	// false when the lease is gone or the delivery is no longer queued.
 	MarkSending(ctx context.Context, messageID int64, lease string, now, until time.Time) (bool, error)
@@ -61,4 +62,7 @@ type SyncRun struct {
 	EndedAt   time.Time
 	Err       string    // "" for a success
 	NextRunAt time.Time // the schedule, or the backoff after a failure
+	// Skipped: nothing was tried (no connector, the process stopping): only
+	// the next run and the lease change.
+	Skipped bool
 }

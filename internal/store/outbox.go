@@ -67,7 +67,7 @@ func (t *tx) UpdateDelivery(ctx context.Context, e *desk.OutboxEntry) error {
 
 func (t *tx) MarkSending(ctx context.Context, messageID int64, lease string, now, until time.Time) (bool, error) {
 	res, err := t.exec(ctx, `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, next_at = $1, lease_until = $1, updated_at = $2
-		WHERE message_id = $3 AND state = 'queued' AND lease_owner = $4 AND lease_until > $2`, ms(until), ms(now), messageID, lease)
+		WHERE message_id = $3 AND state IN ('queued', 'sending') AND lease_owner = $4 AND lease_until > $2`, ms(until), ms(now), messageID, lease)
 	if err != nil {
 		return false, fmt.Errorf("mark sending: %w", err)
 	}

@@ -193,13 +193,17 @@ func (s *Store) FinishSyncRun(ctx context.Context, channelID int64, owner string
 	return s.Write(ctx, func(dt desk.Tx) error {
 		t := dt.(*tx)
 		var err error
-		if r.Err == "" {
+		switch {
+		case r.Skipped:
+			_, err = t.exec(ctx, `UPDATE channel_sync SET next_run_at = $1, lease_owner = '', lease_until = 0
+				WHERE channel_id = $2 AND lease_owner = $3`, ms(r.NextRunAt), channelID, owner)
+		case r.Err == "":
 			_, err = t.exec(ctx, `UPDATE channel_sync SET last_ok_at = $1, failures = 0, last_error = '',
 				next_run_at = CASE WHEN requested_at > $2 THEN requested_at ELSE $3 END,
 				requested_at = CASE WHEN requested_at > $2 THEN requested_at ELSE 0 END,
 				lease_owner = '', lease_until = 0
 				WHERE channel_id = $4 AND lease_owner = $5`, ms(r.EndedAt), ms(r.StartedAt), ms(r.NextRunAt), channelID, owner)
-		} else {
+		default:
 			_, err = t.exec(ctx, `UPDATE channel_sync SET last_error = $1, last_error_at = $2, failures = failures + 1,
 				next_run_at = $3, requested_at = CASE WHEN requested_at > $4 THEN requested_at ELSE 0 END,
 				lease_owner = '', lease_until = 0
