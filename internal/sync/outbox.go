@@ -127,7 +127,9 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 		// A send whose outcome was never recorded, or one that failed in a
 		// way that may hide a success: the channel may have it.
 		if !canLook {
-			return r.settle(ctx, outcomeUnknown, func(c context.Context) error { return d.DeliveryUnknown(c, e.MessageID, "le canal ne permet pas de vérifier l'envoi") })
+			return r.settle(ctx, outcomeUnknown, func(c context.Context) error {
+				return d.DeliveryUnknown(c, e.MessageID, "le canal ne permet pas de vérifier l'envoi")
+			})
 		}
 		sent, found, err := lk.Lookup(ctx, reply)
 		switch {
