@@ -309,3 +309,5 @@ func randomFault(r *rand.Rand, mu *gosync.Mutex, rate float64) func(string) erro
 }
 
 func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
