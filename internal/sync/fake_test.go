@@ -231,9 +231,13 @@ func (e *env) connectors() gsync.Connectors {
 	})
 }
 
-func (e *env) runner(owner string) *gsync.Runner {
-	return gsync.New(gsync.Config{Desk: e.d, Leases: e.s, Connectors: e.connectors(), Owner: owner, Now: e.clock.Now,
-		Jitter: func() float64 { return 0.5 }, Tick: time.Millisecond})
+func (e *env) runner(owner string, opts ...func(*gsync.Config)) *gsync.Runner {
+	c := gsync.Config{Desk: e.d, Leases: e.s, Connectors: e.connectors(), Owner: owner, Now: e.clock.Now,
+		Jitter: func() float64 { return 0.5 }, Tick: time.Millisecond}
+	for _, o := range opts {
+		o(&c)
+	}
+	return gsync.New(c)
 }
 
 // customerMessages are n messages over orders orders of the channel.
