@@ -147,7 +147,9 @@ type blind struct{ f *fakeChannel }
 func (b blind) Fetch(ctx context.Context, cursor string) (channel.Batch, error) {
 	return b.f.Fetch(ctx, cursor)
 }
-func (b blind) Send(ctx context.Context, r channel.Reply) (channel.Sent, error) { return b.f.Send(ctx, r) }
+func (b blind) Send(ctx context.Context, r channel.Reply) (channel.Sent, error) {
+	return b.f.Send(ctx, r)
+}
 
 // clock is a settable test clock.
 type clock struct {
@@ -312,6 +314,8 @@ func randomFault(r *rand.Rand, mu *gosync.Mutex, rate float64) func(string) erro
 	}
 }
 
-func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }
+func contextWithCancel() (context.Context, context.CancelFunc) {
+	return context.WithCancel(context.Background())
+}
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -88,8 +88,11 @@ func TestFaultsStopsAndRestarts(t *testing.T) {
 			f.add(customerMessages(fmt.Sprintf("C%d", i), 1000, 100)...)
 			f.fault = randomFault(rng, &mu, 0.2)
 			f.crashAfter = func(channel.Reply) bool { return chance(0.05) }
-			f.pause = func() time.Duration {
-				if chance(0.3) {
+			f.pause = func() time.Duration { // some calls are slow: a stop catches them
+				switch {
+				case chance(0.2):
+					return 10 * time.Millisecond
+				case chance(0.3):
 					return time.Millisecond
 				}
 				return 0

@@ -61,4 +61,3 @@ func PostgresShared(t testing.TB, n int) []*store.Store {
 	}
 	return out
 }
-
