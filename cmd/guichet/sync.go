@@ -28,9 +28,12 @@ func newConnectors(c *common, d *desk.Desk) gsync.Connectors {
 // default sync intervals). TODO(merge): the connectors' kinds.
 func kinds() *channel.Registry { return channel.NewRegistry() }
 
+// connectorsFor is newConnectors; tests put fakes in its place.
+var connectorsFor = newConnectors
+
 // newRunner builds the sync runner over an open desk.
 func newRunner(c *common, s *store.Store, d *desk.Desk, log *slog.Logger) *gsync.Runner {
-	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: newConnectors(c, d), Kinds: kinds(), Log: log})
+	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: connectorsFor(c, d), Kinds: kinds(), Log: log})
 }
 
 // syncCommand runs one fetch and one outbox pass, for the command line.
