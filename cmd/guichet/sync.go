@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"guichet/internal/channel"
 	"guichet/internal/desk"
@@ -28,12 +29,16 @@ func newConnectors(c *common, d *desk.Desk) gsync.Connectors {
 // default sync intervals). TODO(merge): the connectors' kinds.
 func kinds() *channel.Registry { return channel.NewRegistry() }
 
-// connectorsFor is newConnectors; tests put fakes in its place.
-var connectorsFor = newConnectors
+// connectorsFor is newConnectors, and syncTick the runner's (0: its
+// default); tests put fakes and a shorter tick in their place.
+var (
+	connectorsFor = newConnectors
+	syncTick      time.Duration
+)
 
 // newRunner builds the sync runner over an open desk.
 func newRunner(c *common, s *store.Store, d *desk.Desk, log *slog.Logger) *gsync.Runner {
-	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: connectorsFor(c, d), Kinds: kinds(), Log: log})
+	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: connectorsFor(c, d), Kinds: kinds(), Log: log, Tick: syncTick})
 }
 
 // syncCommand runs one fetch and one outbox pass, for the command line.
