@@ -198,3 +198,38 @@ func (d *Desk) settleDelivery(ctx context.Context, messageID int64, state Delive
 	}
 	return err
 }
+
+// DeliveryOpenedThread records the conversation a sent reply opened on the
+// channel, so that the channel's next messages in it go to the same
+// thread. A thread that has an id already keeps it; so does ours when the
+// ticket has that conversation as another thread (fetched first).
+func (d *Desk) DeliveryOpenedThread(ctx context.Context, messageID int64, externalID string) error {
+	if externalID == "" {
+		return nil
+	}
+	return d.store.Write(ctx, func(tx Tx) error {
+		m, err := tx.MessageByID(ctx, messageID)
+		if err != nil || m.ThreadID == 0 {
+			return err
+		}
+		threads, err := tx.Threads(ctx, m.TicketID)
+		if err != nil {
+			return err
+		}
+		var own Thread
+		for _, th := range threads {
+			if th.ID == m.ThreadID {
+				own = th
+			}
+		}
+		if own.ID == 0 || own.ExternalID != "" {
+			return nil
+		}
+		for _, th := range threads {
+			if th.Kind == own.Kind && th.ExternalID == externalID {
+				return nil
+			}
+		}
+		return tx.SetThreadExternalID(ctx, own.ID, externalID)
+	})
+}

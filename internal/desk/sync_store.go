@@ -20,6 +20,9 @@ type SyncTx interface {
 	SetSyncEvery(ctx context.Context, channelID int64, every time.Duration) error
 	// SetThreadState writes the channel's view of a thread.
 	SetThreadState(ctx context.Context, threadID int64, subject, status, statusLabel string) error
+	// SetThreadExternalID names a thread of ours with the channel's
+	// conversation id (a reply that opened it).
+	SetThreadExternalID(ctx context.Context, threadID int64, externalID string) error
 }
 
 // OutboxTx is what the outbox use cases ask of storage.

@@ -99,6 +99,11 @@ func (t *tx) SetThreadState(ctx context.Context, threadID int64, subject, status
 	return err
 }
 
+func (t *tx) SetThreadExternalID(ctx context.Context, threadID int64, externalID string) error {
+	_, err := t.exec(ctx, `UPDATE threads SET external_id = $1 WHERE id = $2 AND external_id = ''`, externalID, threadID)
+	return err
+}
+
 // ClaimDueChannels leases up to limit active channels whose run is due at
 // now and that no live lease holds, until `until`, for owner.
 func (s *Store) ClaimDueChannels(ctx context.Context, owner string, now, until time.Time, limit int) ([]desk.SyncState, error) {

@@ -155,7 +155,17 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	sent, err := conn.Send(sctx, reply)
 	cancel()
 	if err == nil {
-		return r.settle(ctx, outcomeDelivered, func(c context.Context) error { return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At) })
+		return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
+			if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
+				return err
+			}
+			if reply.ThreadExternalID == "" && sent.ThreadExternalID != "" {
+				if err := d.DeliveryOpenedThread(c, e.MessageID, sent.ThreadExternalID); err != nil {
+					r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", e.MessageID, "err", err)
+				}
+			}
+			return nil
+		})
 	}
 	if ctx.Err() != nil {
 		// Stopping mid-send: it stays "sending"; whoever claims it after

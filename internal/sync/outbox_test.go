@@ -322,3 +322,33 @@ func (s sendSpy) Send(ctx context.Context, r channel.Reply) (channel.Sent, error
 	s.spy(r)
 	return s.fakeChannel.Send(ctx, r)
 }
+
+// A reply that opens the conversation on the channel names our thread
+// with its id: the channel's answers in it come to the same thread.
+func TestSendThatOpensAConversationNamesTheThread(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		e, fake, ch := outboxEnv(t, s)
+		m := e.replyTo(t, ch, "K-0", "Première réponse")
+		e.fakes[ch.ID] = opener{fake}
+		e.runner("p1").DeliverDue(ctx, 0)
+		fake.add(desk.Incoming{OrderRef: "K-0", SourceID: "answer", ThreadExternalID: "conv-K-0", Body: "Merci"})
+		if _, err := e.runner("p1").Once(ctx, ch.ID); err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.d.Ticket(ctx, e.admin, e.delivery(t, m.ID).TicketID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Threads) != 1 || v.Threads[0].ExternalID != "conv-K-0" {
+			t.Errorf("threads %+v; want one, named by the channel", v.Threads)
+		}
+	})
+}
+
+type opener struct{ *fakeChannel }
+
+func (o opener) Send(ctx context.Context, r channel.Reply) (channel.Sent, error) {
+	s, err := o.fakeChannel.Send(ctx, r)
+	s.ThreadExternalID = "conv-" + r.OrderRef
+	return s, err
+}
