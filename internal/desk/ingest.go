@@ -141,6 +141,7 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 	var changes []Change
 	err = d.store.Write(ctx, func(tx Tx) error {
 		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
+		b.stx = tx
 		if err := b.run(ctx, valid); err != nil {
 			return err
 		}

@@ -32,6 +32,7 @@ type ingestBatch struct {
 	stored, duplicates, opened, altered int
 	echoes                              int
 	echoCandidates                      map[int64][]EchoCandidate // by ticket, read once (see matchEcho)
+	stx                                 syncBatchTx               // the same transaction, for IngestSync and echoes
 	touched                             []int64                   // tickets that got a message, each once
 	isTouched                           map[int64]bool
 	changes                             []Change

@@ -113,8 +113,15 @@ func (d *Desk) DeliverySucceeded(ctx context.Context, messageID int64, sourceID 
 	return err
 }
 
+// deliveryTx is what recording a delivery's outcome asks of storage.
+type deliveryTx interface {
+	Delivery(ctx context.Context, messageID int64) (OutboxEntry, error)
+	UpdateDelivery(ctx context.Context, e *OutboxEntry) error
+	SetMessageDelivery(ctx context.Context, messageID int64, d Delivery, deliveryError, sourceID string) error
+}
+
 // recordSent marks a reply sent under the channel's id, inside tx.
-func (d *Desk) recordSent(ctx context.Context, tx Tx, messageID int64, sourceID string, hasRow bool) error {
+func (d *Desk) recordSent(ctx context.Context, tx deliveryTx, messageID int64, sourceID string, hasRow bool) error {
 	if hasRow {
 		e, err := tx.Delivery(ctx, messageID)
 		if err != nil {

@@ -5,12 +5,28 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ErrLeaseLost: the sync run no longer holds its channel (its lease ran
 // out and another process took it); what it fetched is not stored, the
 // other run fetches it again from the stored cursor.
 var ErrLeaseLost = &Error{Code: EConflict, Message: "la synchronisation de ce canal a été reprise par un autre processus"}
+
+// syncBatchTx is what IngestSync and the matching of echoes ask of an
+// ingest batch's transaction, beside what the batch itself does.
+type syncBatchTx interface {
+	deliveryTx
+	SaveSyncCursor(ctx context.Context, channelID int64, lease, cursor string, stored int, now time.Time) (bool, error)
+	SetThreadState(ctx context.Context, threadID int64, subject, status, statusLabel string) error
+	EchoCandidates(ctx context.Context, ticketID int64) ([]EchoCandidate, error)
+	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
+	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
+	ThreadByKind(ctx context.Context, ticketID int64, kind ThreadKind, externalID string) (Thread, error)
+	InsertThread(ctx context.Context, th *Thread) error
+	UpdateTicket(ctx context.Context, t *Ticket) error
+	InsertEvent(ctx context.Context, e *Event) error
+}
 
 // IngestSync stores what one fetch of a channel brought: its messages as
 // Ingest does, the channel's thread states, and the cursor that follows
@@ -38,7 +54,7 @@ func (d *Desk) IngestSync(ctx context.Context, b SyncBatch) (IngestResult, error
 				return err
 			}
 		}
-		held, err := ib.tx.SaveSyncCursor(ctx, b.ChannelID, b.Lease, b.Cursor, ib.stored, d.Now())
+		held, err := ib.stx.SaveSyncCursor(ctx, b.ChannelID, b.Lease, b.Cursor, ib.stored, d.Now())
 		if err != nil {
 			return err
 		}
@@ -62,9 +78,9 @@ func (b *ingestBatch) applyThreadState(ctx context.Context, ch Channel, st Threa
 	var t Ticket
 	var err error
 	if st.OrderRef != "" {
-		t, err = b.tx.TicketByOrder(ctx, ch.ID, st.OrderRef)
+		t, err = b.stx.TicketByOrder(ctx, ch.ID, st.OrderRef)
 	} else {
-		t, err = b.tx.TicketByThread(ctx, ch.ID, st.Kind, st.ExternalID)
+		t, err = b.stx.TicketByThread(ctx, ch.ID, st.Kind, st.ExternalID)
 	}
 	if IsNotFound(err) {
 		return nil
@@ -72,15 +88,15 @@ func (b *ingestBatch) applyThreadState(ctx context.Context, ch Channel, st Threa
 	if err != nil {
 		return err
 	}
-	th, err := b.tx.ThreadByKind(ctx, t.ID, st.Kind, st.ExternalID)
+	th, err := b.stx.ThreadByKind(ctx, t.ID, st.Kind, st.ExternalID)
 	if IsNotFound(err) {
 		th = Thread{TicketID: t.ID, Kind: st.Kind, ExternalID: st.ExternalID, Subject: clip(strings.TrimSpace(st.Subject), maxLine), CreatedAt: b.d.Now()}
-		err = b.tx.InsertThread(ctx, &th)
+		err = b.stx.InsertThread(ctx, &th)
 	}
 	if err != nil {
 		return err
 	}
-	if err := b.tx.SetThreadState(ctx, th.ID, clip(strings.TrimSpace(st.Subject), maxLine),
+	if err := b.stx.SetThreadState(ctx, th.ID, clip(strings.TrimSpace(st.Subject), maxLine),
 		clip(strings.TrimSpace(st.Status), maxLine), clip(strings.TrimSpace(st.StatusLabel), maxLine)); err != nil {
 		return err
 	}
@@ -98,10 +114,16 @@ func (b *ingestBatch) applyThreadState(ctx context.Context, ch Channel, st Threa
 	if !changed {
 		return nil
 	}
-	for _, e := range events {
-		b.changes = append(b.changes, Change{TicketID: t.ID, Kind: e.Kind})
+	if err := b.stx.UpdateTicket(ctx, &t); err != nil {
+		return err
 	}
-	return saveTicket(ctx, b.tx, &t, events, false)
+	for i := range events {
+		if err := b.stx.InsertEvent(ctx, &events[i]); err != nil {
+			return err
+		}
+		b.changes = append(b.changes, Change{TicketID: t.ID, Kind: events[i].Kind})
+	}
+	return nil
 }
 
 // matchEcho finds the reply of ours a fetched seller message is the echo
@@ -115,7 +137,7 @@ func (b *ingestBatch) matchEcho(ctx context.Context, p *pending) (bool, error) {
 	cs, ok := b.echoCandidates[p.ticket.ID]
 	if !ok {
 		var err error
-		if cs, err = b.tx.EchoCandidates(ctx, p.ticket.ID); err != nil {
+		if cs, err = b.stx.EchoCandidates(ctx, p.ticket.ID); err != nil {
 			return false, err
 		}
 		b.echoCandidates[p.ticket.ID] = cs
@@ -135,7 +157,7 @@ func (b *ingestBatch) matchEcho(ctx context.Context, p *pending) (bool, error) {
 	}
 	c := cs[best]
 	b.echoCandidates[p.ticket.ID] = slices.Delete(cs, best, best+1)
-	if err := b.d.recordSent(ctx, b.tx, c.MessageID, p.in.SourceID, c.State != ""); err != nil {
+	if err := b.d.recordSent(ctx, b.stx, c.MessageID, p.in.SourceID, c.State != ""); err != nil {
 		return false, err
 	}
 	b.echoes++
