@@ -57,7 +57,11 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		}
 	}
 
-	runner := newRunner(c, s, d, log)
+	conns, kinds, err := newConnectors(c, d, log)
+	if err != nil {
+		return err
+	}
+	runner := newRunner(s, d, conns, kinds, log)
 	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, hub, log, *secure, proxies), MetricsToken: *metricsToken,
 		Metrics: runner.Collectors()})
 	ln, err := net.Listen("tcp", *addr)

@@ -15,30 +15,31 @@ import (
 )
 
 // newConnectors builds the channels' connectors from their sealed
-// settings. Until settings and the kinds' registry are wired, no channel
-// has one: sync leaves every channel alone and every reply queued.
-// TODO(merge): open the channel's settings (internal/secret) and call
-// kinds().New(channel.Config{Channel: ch, Settings: …}).
-func newConnectors(c *common, d *desk.Desk) gsync.Connectors {
-	return gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
+// settings, and says which kinds have one. Until the settings are wired
+// (internal/secret, channel.Connectors), no channel has one: sync leaves
+// every channel alone and every reply queued.
+// TODO(merge): cs, err := openConnectors(c, d, log); return cs, cs.Registry(), err
+func newConnectors(c *common, d *desk.Desk, log *slog.Logger) (gsync.Connectors, *channel.Registry, error) {
+	none := gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
 		return nil, fmt.Errorf("canal %s : %w", ch.Name, channel.ErrNotSupported)
 	})
+	return none, channel.NewRegistry(), nil
 }
 
-// kinds is the registry of channel kinds that have a connector (their
-// default sync intervals). TODO(merge): the connectors' kinds.
-func kinds() *channel.Registry { return channel.NewRegistry() }
-
-// connectorsFor is newConnectors, and syncTick the runner's (0: its
-// default); tests put fakes and a shorter tick in their place.
+// testConnectors, when set, stands for every channel's connector, and
+// syncTick for the runner's tick (0: its default): tests set them.
 var (
-	connectorsFor = newConnectors
-	syncTick      time.Duration
+	testConnectors gsync.Connectors
+	syncTick       time.Duration
 )
 
-// newRunner builds the sync runner over an open desk.
-func newRunner(c *common, s *store.Store, d *desk.Desk, log *slog.Logger) *gsync.Runner {
-	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: connectorsFor(c, d), Kinds: kinds(), Log: log, Tick: syncTick})
+// newRunner builds the sync runner over an open desk and the channels'
+// connectors.
+func newRunner(s *store.Store, d *desk.Desk, conns gsync.Connectors, kinds *channel.Registry, log *slog.Logger) *gsync.Runner {
+	if testConnectors != nil {
+		conns = testConnectors
+	}
+	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: conns, Kinds: kinds, Log: log, Tick: syncTick})
 }
 
 // syncCommand runs one fetch and one outbox pass, for the command line.
@@ -58,7 +59,11 @@ func syncCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer s.Close()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	rep, err := newRunner(c, s, d, log).Once(ctx, *channelID)
+	conns, kinds, err := newConnectors(c, d, log)
+	if err != nil {
+		return err
+	}
+	rep, err := newRunner(s, d, conns, kinds, log).Once(ctx, *channelID)
 	printReport(stdout, rep)
 	if err != nil {
 		return cliError(err)

@@ -31,11 +31,9 @@ const fileChannelMessages = 100
 
 func useFileChannels(dir string) {
 	syncTick = 20 * time.Millisecond
-	connectorsFor = func(*common, *desk.Desk) gsync.Connectors {
-		return gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
-			return fileChannel{dir: dir, name: ch.Name}, nil
-		})
-	}
+	testConnectors = gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
+		return fileChannel{dir: dir, name: ch.Name}, nil
+	})
 }
 
 func appendLine(path, line string) {

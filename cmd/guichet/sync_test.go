@@ -51,18 +51,16 @@ func TestSyncOnceCommand(t *testing.T) {
 		}
 	}
 	s.Close()
-	defer func(old func(*common, *desk.Desk) gsync.Connectors) { connectorsFor = old }(connectorsFor)
-	connectorsFor = func(*common, *desk.Desk) gsync.Connectors {
-		return gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
-			switch ch.Name {
-			case "Kaufland":
-				return cliFake{}, nil
-			case "Cassé":
-				return cliFake{fail: true}, nil
-			}
-			return nil, channel.ErrNotSupported
-		})
-	}
+	defer func() { testConnectors = nil }()
+	testConnectors = gsync.ConnectorsFunc(func(ctx context.Context, ch desk.Channel) (channel.Connector, error) {
+		switch ch.Name {
+		case "Kaufland":
+			return cliFake{}, nil
+		case "Cassé":
+			return cliFake{fail: true}, nil
+		}
+		return nil, channel.ErrNotSupported
+	})
 	var out, errs bytes.Buffer
 	err = run(ctx, []string{"sync", "--once", "--data", data, "--channel", "1"}, &out, &errs)
 	if err != nil || !strings.Contains(out.String(), "Kaufland (canal 1) : 2 récupéré(s), 2 enregistré(s)") {

@@ -44,7 +44,11 @@ func (r *Runner) DeliverDue(ctx context.Context, channelID int64) (Report, error
 	var mu gosync.Mutex
 	for ctx.Err() == nil {
 		now := r.now()
-		es, err := r.c.Leases.ClaimDeliveries(ctx, r.c.Owner, channelID, now, now.Add(r.c.Lease), 4*r.c.Senders)
+		var es []desk.OutboxEntry
+		err := r.claim(ctx, func(ctx context.Context) (err error) {
+			es, err = r.c.Leases.ClaimDeliveries(ctx, r.c.Owner, channelID, now, now.Add(r.c.Lease), 4*r.c.Senders)
+			return err
+		})
 		if err != nil || len(es) == 0 {
 			return rep, err
 		}
@@ -93,6 +97,9 @@ func (r *Runner) DeliverDue(ctx context.Context, channelID int64) (Report, error
 func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntry) (outcome, string) {
 	d := r.c.Desk
 	release := func(wait time.Duration) {
+		if ctx.Err() != nil {
+			wait = 0 // stopping: due again for whoever runs next
+		}
 		if err := r.c.Leases.ReleaseDelivery(context.WithoutCancel(ctx), e.MessageID, r.c.Owner, r.now().Add(wait)); err != nil {
 			r.c.Log.Warn("outbox", "message", e.MessageID, "err", err)
 		}

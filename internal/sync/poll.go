@@ -34,7 +34,11 @@ func (r *Runner) poll(ctx context.Context, wait bool) (Report, error) {
 			continue
 		}
 		now := r.now()
-		sts, cerr := r.c.Leases.ClaimDueChannels(ctx, r.c.Owner, now, now.Add(r.c.Lease), 1)
+		var sts []desk.SyncState
+		cerr := r.claim(ctx, func(ctx context.Context) (err error) {
+			sts, err = r.c.Leases.ClaimDueChannels(ctx, r.c.Owner, now, now.Add(r.c.Lease), 1)
+			return err
+		})
 		if cerr != nil || len(sts) == 0 {
 			<-r.slots
 			err = cerr

@@ -213,7 +213,12 @@ func (r *Runner) Once(ctx context.Context, channelID int64) (Report, error) {
 			continue
 		}
 		found = true
-		st, ok, err := r.c.Leases.ClaimChannel(ctx, ch.ID, r.c.Owner, r.now(), r.now().Add(r.c.Lease))
+		var st desk.SyncState
+		var ok bool
+		err := r.claim(ctx, func(ctx context.Context) (err error) {
+			st, ok, err = r.c.Leases.ClaimChannel(ctx, ch.ID, r.c.Owner, r.now(), r.now().Add(r.c.Lease))
+			return err
+		})
 		if err != nil {
 			return rep, err
 		}
@@ -237,6 +242,18 @@ func (r *Runner) Once(ctx context.Context, channelID int64) (Report, error) {
 		cr.Errors = append(cr.Errors, c.Errors...)
 	}
 	return rep, err
+}
+
+// claim runs a claim unless ctx has ended, and then to its end: a claim
+// cancelled during its commit may have taken leases that nobody would
+// release before they run out.
+func (r *Runner) claim(ctx context.Context, fn func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return fn(c)
 }
 
 func (r *Runner) channels(ctx context.Context) ([]desk.Channel, error) {
