@@ -74,7 +74,7 @@ type Config struct {
 	MaxPages    int           // fetches per run while the channel has more (default 20)
 	Lease       time.Duration // how long a claim holds without renewal (default 5 min)
 	MaxAttempts int           // sends of one reply before it fails (default 14: about a day)
-	Tick        time.Duration // how often Start looks for due work (default 15 s)
+	Tick        time.Duration // how often Start looks for due work (default 5 s: a reply leaves within seconds)
 	Jitter      func() float64
 }
 
@@ -118,7 +118,7 @@ func New(c Config) *Runner {
 		c.MaxAttempts = 14
 	}
 	if c.Tick <= 0 {
-		c.Tick = 15 * time.Second
+		c.Tick = 5 * time.Second
 	}
 	if c.Jitter == nil {
 		c.Jitter = mrand.Float64
