@@ -30,6 +30,8 @@ Usage :
   guichet channel list     liste les canaux et dit si leur connexion est réglée
   guichet channel add      crée un canal (--kind, --name, --responsible, --setting clé=valeur…)
   guichet channel set ID   change un canal et ses réglages de connexion (--setting clé=valeur…)
+  guichet sync --once      récupère les messages des canaux et envoie les réponses en attente,
+                           une fois (--channel ID : un seul canal)
   guichet bench            mesure les performances sur une base générée
   guichet bench --load URL fait travailler des agents sur un guichet en marche (HTTP)
   guichet version
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return channelCommand(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCommand(ctx, rest, stdout, stderr)
+	case "sync":
+		return syncCommand(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "guichet", version)
 		return nil

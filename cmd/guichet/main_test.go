@@ -22,6 +22,9 @@ import (
 // serve runs as a real process that can be signalled.
 func TestMain(m *testing.M) {
 	if os.Getenv("GUICHET_TEST_MAIN") == "1" {
+		if dir := os.Getenv("GUICHET_TEST_CHANNELS"); dir != "" {
+			useFileChannels(dir)
+		}
 		main()
 		os.Exit(0)
 	}

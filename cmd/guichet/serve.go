@@ -61,7 +61,9 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, cs, hub, log, *secure, proxies), MetricsToken: *metricsToken})
+	runner := newRunner(s, d, cs, cs.Registry(), log)
+	handler := web.New(web.Config{Desk: d, Hub: hub, DB: s, Log: log, UI: uiRoutes(d, cs, hub, log, *secure, proxies), MetricsToken: *metricsToken,
+		Metrics: runner.Collectors()})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -76,6 +78,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	if s.Shared() {
 		hub.Link(base, s, log) // several processes on PostgreSQL: each page hears of every change
 	}
+	synced := runner.Start(base)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {
@@ -89,6 +92,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	defer done()
 	err = srv.Shutdown(shutdownCtx)
 	cancel()
+	<-synced // the sync's runs record their outcome before the database closes
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("arrêt : %w", err)
 	}

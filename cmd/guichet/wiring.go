@@ -29,7 +29,7 @@ import (
 // ui.DeliveryControl) stay nil until the sync engine is in: then both are d.
 func uiRoutes(d *desk.Desk, cs *channel.Connectors, hub *live.Hub, log *slog.Logger, secure bool, proxies request.Proxies) func(*http.ServeMux) {
 	return func(mux *http.ServeMux) {
-		ui.Register(mux, ui.Deps{Desk: d, Connectors: cs, Hub: hub, Log: log, SecureCookies: secure, TrustedProxies: proxies})
+		ui.Register(mux, ui.Deps{Desk: d, Connectors: cs, Sync: d, Deliveries: d, Hub: hub, Log: log, SecureCookies: secure, TrustedProxies: proxies})
 	}
 }
 

@@ -56,6 +56,7 @@ type IngestResult struct {
 	Opened     int       `json:"opened"`            // tickets created
 	Tickets    []int64   `json:"tickets"`           // the tickets that got a message, each once
 	Altered    int       `json:"altered,omitempty"` // stored messages whose text was cleaned
+	Echoes     int       `json:"echoes,omitempty"`  // replies of ours the channel echoed: matched, not stored again
 	Parked     []Parking `json:"parked,omitempty"`
 }
 
@@ -79,6 +80,12 @@ type Parking struct {
 // file store failing) or an unknown channel fails the batch, and then
 // nothing of it is stored.
 func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, error) {
+	return d.ingest(ctx, batch, nil)
+}
+
+// ingest is Ingest; also, when it is not nil, within the same write
+// transaction and after the messages (IngestSync's thread states and cursor).
+func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx context.Context, b *ingestBatch) error) (IngestResult, error) {
 	var res IngestResult
 	now := d.Now()
 	var valid []preparedIncoming
@@ -134,14 +141,20 @@ func (d *Desk) Ingest(ctx context.Context, batch []Incoming) (IngestResult, erro
 	var changes []Change
 	err = d.store.Write(ctx, func(tx Tx) error {
 		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
+		b.stx = tx
 		if err := b.run(ctx, valid); err != nil {
 			return err
 		}
 		if err := b.park(ctx, rows); err != nil {
 			return err
 		}
+		if also != nil {
+			if err := also(ctx, b); err != nil {
+				return err
+			}
+		}
 		res.Stored, res.Duplicates, res.Opened, res.Tickets = b.stored, dups+b.duplicates, b.opened, b.touched
-		res.Altered = b.altered
+		res.Altered, res.Echoes = b.altered, b.echoes
 		changes = b.changes
 		return nil
 	})
@@ -265,7 +278,13 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 	if p.AuthorKind == "" {
 		p.AuthorKind = AuthorCustomer
 	}
-	if !p.AuthorKind.Valid() || p.AuthorKind == AuthorAgent {
+	if in.FromSeller {
+		p.AuthorKind = AuthorAgent // one of us, in the marketplace's back office
+	}
+	if p.AuthorKind == AuthorOperator && in.ThreadKind == "" {
+		p.ThreadKind = ThreadOperator
+	}
+	if !p.AuthorKind.Valid() || (p.AuthorKind == AuthorAgent && !in.FromSeller) {
 		return p, Invalid("author_kind", "auteur inconnu : %q", in.AuthorKind)
 	}
 	if p.cust, err = checkCustomer(in.Customer); err != nil {

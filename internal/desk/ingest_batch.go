@@ -59,7 +59,10 @@ type ingestBatch struct {
 	events        []Event
 
 	stored, duplicates, opened, altered int
-	touched                             []int64 // tickets that got a message, each once
+	echoes                              int
+	echoCandidates                      map[int64][]EchoCandidate // by ticket, read once (see matchEcho)
+	stx                                 syncBatchTx               // the same transaction, for IngestSync and echoes
+	touched                             []int64                   // tickets that got a message, each once
 	isTouched                           map[int64]bool
 	changes                             []Change
 }
@@ -90,6 +93,7 @@ type pending struct {
 	ticket *Ticket
 	thread Thread
 	msg    Message
+	echo   bool // a reply of ours the channel echoed: matched, not stored
 }
 
 func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming) error {
@@ -140,9 +144,17 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 	if err := b.threads(ctx, fresh); err != nil {
 		return err
 	}
-	rows := make([]*Message, len(fresh))
+	rows := make([]*Message, 0, len(fresh))
 	next := map[*Ticket]int{}
-	for i, p := range fresh {
+	for _, p := range fresh {
+		if p.in.FromSeller {
+			if p.echo, err = b.matchEcho(ctx, p); err != nil {
+				return err
+			}
+			if p.echo {
+				continue
+			}
+		}
 		if next[p.ticket] == 0 {
 			next[p.ticket] = p.ticket.MessageCount + 1
 		}
@@ -151,8 +163,11 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 			AuthorKind: p.in.AuthorKind, AuthorName: p.in.AuthorName,
 			Body: p.in.Body, BodyHTML: p.in.BodyHTML, SourceID: p.in.SourceID, CreatedAt: p.in.At, Altered: p.in.cleaned,
 		}
+		if p.in.FromSeller {
+			p.msg.Direction, p.msg.AuthorName = Out, or(p.in.AuthorName, "Back-office "+ch.Name)
+		}
 		next[p.ticket]++
-		rows[i] = &p.msg
+		rows = append(rows, &p.msg)
 	}
 	if len(rows) > 0 {
 		if _, err := b.tx.InsertMessages(ctx, rows, ch.ID); err != nil {
@@ -161,6 +176,9 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 	}
 	var stored []string
 	for _, p := range fresh {
+		if p.echo {
+			continue
+		}
 		if p.msg.ID == 0 { // another process stored it just now
 			b.duplicates++
 			continue
@@ -201,11 +219,14 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		}
 	}
 	t.MessageCount = max(t.MessageCount, p.msg.Seq)
-	actor := Event{TicketID: t.ID, At: in.At, ActorName: or(in.AuthorName, ch.Name)}
+	actor := Event{TicketID: t.ID, At: in.At, ActorName: or(p.msg.AuthorName, ch.Name)}
 	ev := actor
 	ev.Kind, ev.MessageID, ev.New = EventMessageIn, p.msg.ID, string(p.thread.Kind)
+	if in.FromSeller {
+		ev.Kind = EventMessageOut
+	}
 	b.events = append(b.events, ev)
-	if in.AuthorKind != AuthorSystem && t.Status != StatusWaitingAdmin {
+	if in.AuthorKind != AuthorSystem && !in.FromSeller && t.Status != StatusWaitingAdmin {
 		ev := actor
 		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
 		b.events = append(b.events, ev)
@@ -227,7 +248,7 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		b.isTouched[t.ID] = true
 		b.touched = append(b.touched, t.ID)
 	}
-	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventMessageIn})
+	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: ev.Kind})
 	return nil
 }
 

@@ -24,6 +24,10 @@ type Thread struct {
 	ExternalID string     `json:"external_id,omitempty"` // the source's conversation id
 	Subject    string     `json:"subject,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// Status is the channel's own status of the conversation, StatusLabel
+	// how it reads (see ThreadState).
+	Status      string `json:"status,omitempty"`
+	StatusLabel string `json:"status_label,omitempty"`
 }
 
 // Direction of a message relative to us.

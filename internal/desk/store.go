@@ -30,6 +30,8 @@ type Tx interface {
 	DeviceTx
 	APITokenTx
 	TemplateTx
+	SyncTx
+	OutboxTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.

@@ -50,6 +50,9 @@ type SyncState struct {
 	Fetched     int64         `json:"fetched"`                // messages stored since the channel was created
 	Running     bool          `json:"running"`                // a run holds the lease now
 	Requested   bool          `json:"requested,omitempty"`    // « Synchroniser maintenant » is waiting
+	Cursor      string        `json:"-"`                      // where the next fetch starts
+	LeaseOwner  string        `json:"-"`
+	LeaseUntil  time.Time     `json:"-"`
 }
 
 // DeliveryState is where a reply's delivery stands in the outbox. The
@@ -77,6 +80,9 @@ type OutboxEntry struct {
 	SourceID  string        `json:"source_id,omitempty"` // the channel's id, once sent
 	CreatedAt time.Time     `json:"created_at"`
 	UpdatedAt time.Time     `json:"updated_at"`
+
+	LeaseOwner string    `json:"-"` // the outbox worker holding it
+	LeaseUntil time.Time `json:"-"`
 }
 
 // DeliveryFilter selects outbox entries for the admins' list.

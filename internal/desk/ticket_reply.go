@@ -125,6 +125,9 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 		if _, err := tx.InsertMessage(ctx, &m, t.ChannelID); err != nil {
 			return err
 		}
+		if err := queueDelivery(ctx, tx, &m, t.ChannelID, now); err != nil {
+			return err
+		}
 		for _, f := range files {
 			f.MessageID = m.ID
 			if err := tx.InsertAttachment(ctx, &f); err != nil {

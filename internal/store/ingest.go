@@ -132,7 +132,7 @@ func (t *tx) ExistingSources(ctx context.Context, channelID int64, sourceIDs []s
 func (t *tx) ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]desk.Thread, error) {
 	var out []desk.Thread
 	err := chunks(ticketIDs, 1000, func(ids []int64) error {
-		rows, err := t.queryOnce(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads
+		rows, err := t.queryOnce(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at, status, status_label FROM threads
 			WHERE ticket_id IN (`+idList(ids)+`) ORDER BY id`)
 		if err != nil {
 			return err

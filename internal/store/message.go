@@ -9,7 +9,7 @@ import (
 )
 
 func (t *tx) Threads(ctx context.Context, ticketID int64) ([]desk.Thread, error) {
-	rows, err := t.query(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	rows, err := t.query(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at, status, status_label FROM threads WHERE ticket_id = $1 ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -28,13 +28,13 @@ func (t *tx) Threads(ctx context.Context, ticketID int64) ([]desk.Thread, error)
 func scanThread(r scanner) (desk.Thread, error) {
 	var th desk.Thread
 	var created int64
-	err := r.Scan(&th.ID, &th.TicketID, &th.Kind, &th.ExternalID, &th.Subject, &created)
+	err := r.Scan(&th.ID, &th.TicketID, &th.Kind, &th.ExternalID, &th.Subject, &created, &th.Status, &th.StatusLabel)
 	th.CreatedAt = fromMS(created)
 	return th, err
 }
 
 func (t *tx) ThreadByKind(ctx context.Context, ticketID int64, kind desk.ThreadKind, externalID string) (desk.Thread, error) {
-	th, err := scanThread(t.queryRow(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at FROM threads
+	th, err := scanThread(t.queryRow(ctx, `SELECT id, ticket_id, kind, external_id, subject, created_at, status, status_label FROM threads
 		WHERE ticket_id = $1 AND kind = $2 AND external_id = $3`, ticketID, kind, externalID))
 	return th, notFound(err, "fil de discussion")
 }

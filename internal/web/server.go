@@ -33,6 +33,8 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for;
 	// empty leaves /metrics open (to whoever reaches the port).
 	MetricsToken string
+	// Metrics are more collectors for /metrics (the sync's).
+	Metrics []prometheus.Collector
 }
 
 // Server is guichet's HTTP handler.
@@ -57,6 +59,7 @@ func New(c Config) *Server {
 	if c.Desk != nil {
 		registerPasswordMetrics(reg, c.Desk)
 	}
+	reg.MustRegister(c.Metrics...)
 
 	metricsPage := requireToken(c.MetricsToken, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux := http.NewServeMux()
