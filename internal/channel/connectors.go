@@ -234,7 +234,7 @@ func (cs *Connectors) target(ctx context.Context, actor desk.Actor, ticketID int
 	}
 	t := Target{OrderRef: tt.Ticket.OrderRef}
 	for _, th := range tt.Threads {
-		t.Threads = append(t.Threads, ThreadRef{OrderRef: tt.Ticket.OrderRef, Kind: th.Kind, ExternalID: th.ExternalID})
+		t.Threads = append(t.Threads, ThreadRef{OrderRef: tt.Ticket.OrderRef, Kind: th.Kind, ExternalID: th.ExternalID, Status: th.Status})
 	}
 	return conn, t, nil
 }

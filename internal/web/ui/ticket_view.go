@@ -369,6 +369,15 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 		h.Text = tr.T("history.message_out", who, tr.T("thread."+e.New))
 	case desk.EventNote:
 		h.Text = tr.T("history.note", who)
+	case desk.EventDelivery:
+		switch desk.DeliveryState(e.New) {
+		case desk.OutboxFailed, desk.OutboxUnknown:
+			h.Text = tr.T("history.delivery." + e.New)
+		case desk.OutboxQueued, desk.OutboxSent:
+			h.Text = tr.T("history.delivery."+e.New, who)
+		default:
+			h.Text = tr.T("history.delivery.other", e.Old, e.New)
+		}
 	default:
 		h.Text = who + " : " + string(e.Kind) + " " + e.New
 	}
