@@ -74,6 +74,7 @@ func TestLoad(t *testing.T) {
 		}
 		checkInbox(t, d, rows)
 		checkTickets(t, d, rows, sum)
+		checkDeliveries(t, d)
 
 		// A second load finds tickets: it refuses and changes nothing.
 		before, _ := d.Counts(ctx, desk.System, 0)
@@ -87,6 +88,30 @@ func TestLoad(t *testing.T) {
 			t.Errorf("second Load changed the data: counts %+v → %+v, %d → %d agents", before, after, len(agentsBefore), len(agentsAfter))
 		}
 	})
+}
+
+// The demo's replies were delivered, as a connected channel's would be,
+// but for a few a marketplace refused: nothing stays queued for ever.
+func checkDeliveries(t *testing.T, d *desk.Desk) {
+	t.Helper()
+	counts, err := d.OutboxCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[desk.OutboxQueued] != 0 || counts[desk.OutboxSending] != 0 || counts[desk.OutboxFailed] == 0 {
+		t.Errorf("outbox %v; want nothing queued and a few failed", counts)
+	}
+	agents, _ := d.Agents(ctx)
+	var admin desk.Actor
+	for _, a := range agents {
+		if a.Role == desk.RoleAdmin {
+			admin = desk.ActorOf(a)
+		}
+	}
+	failed, err := d.Deliveries(ctx, admin, desk.DeliveryFilter{})
+	if err != nil || len(failed) == 0 || failed[0].LastError == "" {
+		t.Errorf("failed deliveries %+v, %v; want some, with their reason", failed, err)
+	}
 }
 
 func checkSummary(t *testing.T, d *desk.Desk, sum demo.Summary) {

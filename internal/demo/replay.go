@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"guichet/internal/desk"
 )
@@ -15,6 +16,7 @@ import (
 type replayer struct {
 	d         *desk.Desk
 	clock     *clock
+	replies   int // sent so far, for deliver
 	admin     desk.Actor
 	templates map[string]int64
 	messages  int // stored: incoming, replies and notes
@@ -164,8 +166,27 @@ func (r *replayer) reply(ctx context.Context, p *ticketPlan, by desk.Actor, rp r
 	}
 	p.threads[kind] = m.ThreadID
 	r.messages++
-	return nil
+	return r.deliver(ctx, m)
 }
+
+// deliver plays the channel's part for a reply: the demo's channels are
+// not connected, so without it every reply would stay queued for ever.
+// Most arrive a few seconds later; one in demoRefusedEvery is refused, as
+// a marketplace refuses a reply now and then, so that « Envois en échec »
+// and « Réessayer » have something to show.
+func (r *replayer) deliver(ctx context.Context, m desk.Message) error {
+	r.replies++
+	at := r.clock.Now().Add(4 * time.Second)
+	if r.replies%demoRefusedEvery == 0 {
+		return r.d.DeliveryFailed(ctx, m.ID, demoRefusal, true, time.Time{})
+	}
+	return r.d.DeliverySucceeded(ctx, m.ID, fmt.Sprintf("demo-%d", m.ID), at)
+}
+
+const (
+	demoRefusedEvery = 120
+	demoRefusal      = "400 : le message contient une adresse email, interdite par la place de marché"
+)
 
 // templateText fills a default reply for the ticket as the reply page does;
 // the tracking link, which only the ADV knows, is filled by hand.
