@@ -18,6 +18,7 @@ type ParamKind string
 
 const (
 	ParamText   ParamKind = "text"
+	ParamLong   ParamKind = "long"   // several lines: a message
 	ParamAmount ParamKind = "amount" // in the order's currency, "12,50" or "12.50"; sent to RunAction as cents
 	ParamSelect ParamKind = "select"
 )

@@ -58,6 +58,16 @@ func (k *Connector) Actions(ctx context.Context, t channel.Target) ([]channel.Ac
 				{Key: "reason", Label: "Motif", Kind: channel.ParamSelect, Options: cancelReasons, Required: true},
 			}})
 	}
+	if len(units) > 0 {
+		all := append([]channel.Option{{Value: "", Label: "Toute la commande"}}, refundable...)
+		acts = append(acts, channel.Action{ID: "open_ticket", Label: "Ouvrir un ticket Kaufland (écrire à l'acheteur)",
+			Confirm: "Ouvrir ce ticket sur Kaufland ? L'acheteur reçoit le message.",
+			Params: []channel.Param{
+				{Key: "unit", Label: "Unité de commande", Kind: channel.ParamSelect, Options: all},
+				{Key: "reason", Label: "Motif", Kind: channel.ParamSelect, Options: k.Reasons(), Required: true, Default: "contact_other"},
+				{Key: "message", Label: "Message", Kind: channel.ParamLong, Required: true},
+			}})
+	}
 	if ticket.ExternalID != "" && closable(ticket.Status) {
 		acts = append(acts, channel.Action{ID: "close", Label: "Fermer le ticket",
 			Confirm: "Fermer le ticket " + ticket.ExternalID + " sur Kaufland ? Ne le fermez que si la demande est réglée."})
@@ -111,6 +121,18 @@ func (k *Connector) RunAction(ctx context.Context, t channel.Target, action stri
 			return channel.ActionResult{}, err
 		}
 		return channel.ActionResult{Message: fmt.Sprintf("Kaufland a annulé l'unité %d (%s).", unit.ID, optionLabel(cancelReasons, reason))}, nil
+	case "open_ticket":
+		if params["unit"] != "" {
+			if _, err := k.unitOf(ctx, t, params["unit"]); err != nil {
+				return channel.ActionResult{}, err
+			}
+		}
+		th, err := k.OpenThread(ctx, channel.NewThread{OrderRef: t.OrderRef, Unit: params["unit"], Reason: params["reason"], Body: params["message"]})
+		if err != nil {
+			return channel.ActionResult{}, err
+		}
+		return channel.ActionResult{Message: "Ticket Kaufland " + th.ExternalID +
+			" ouvert ; la conversation arrive dans guichet à la prochaine synchronisation."}, nil
 	case "close":
 		th := customerTicket(t)
 		if err := k.CloseThread(ctx, th); err != nil {

@@ -23,7 +23,7 @@ func TestActionsInSeedOrder(t *testing.T) {
 	for _, a := range acts {
 		ids = append(ids, a.ID)
 	}
-	if want := []string{"order", "refund", "customer_service", "cancel_unit", "close"}; !slices.Equal(ids, want) {
+	if want := []string{"order", "refund", "customer_service", "cancel_unit", "open_ticket", "close"}; !slices.Equal(ids, want) {
 		t.Fatalf("actions %v, want %v", ids, want)
 	}
 	if acts[0].Label != "Afficher les détails de la commande" || !acts[0].ReadOnly {
@@ -58,6 +58,15 @@ func TestActionsInSeedOrder(t *testing.T) {
 	}
 	if got, _ := f.Order(o.ID); got.Units[0].Status != "cancelled" || len(f.Cancels()) != 1 {
 		t.Errorf("unit %+v, cancels %+v", got.Units[0], f.Cancels())
+	}
+	res, err = c.RunAction(context.Background(), target, "open_ticket",
+		map[string]string{"unit": itoa(o.Units[1].ID), "reason": "contact_other", "message": "Le colis part demain."})
+	if op := f.Opened(); err != nil || len(op) != 1 || !slices.Equal(op[0].Units, []int64{o.Units[1].ID}) || op[0].Message != "Le colis part demain." {
+		t.Errorf("open a ticket: %+v %v (opened %+v)", res, err, f.Opened())
+	}
+	if _, err := c.RunAction(context.Background(), target, "open_ticket",
+		map[string]string{"unit": "123", "reason": "contact_other", "message": "x"}); channel.KindOf(err) != channel.Refused {
+		t.Errorf("a ticket on a unit of another order: %v", err)
 	}
 	if _, err := c.RunAction(context.Background(), target, "close", nil); err != nil {
 		t.Fatal(err)

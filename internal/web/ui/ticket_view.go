@@ -371,10 +371,14 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 		h.Text = tr.T("history.note", who)
 	case desk.EventDelivery:
 		switch desk.DeliveryState(e.New) {
-		case desk.OutboxFailed, desk.OutboxUnknown:
-			h.Text = tr.T("history.delivery." + e.New)
-		case desk.OutboxQueued, desk.OutboxSent:
-			h.Text = tr.T("history.delivery."+e.New, who)
+		case desk.OutboxFailed:
+			h.Text = tr.T("history.delivery.failed")
+		case desk.OutboxUnknown:
+			h.Text = tr.T("history.delivery.unknown")
+		case desk.OutboxQueued:
+			h.Text = tr.T("history.delivery.queued", who)
+		case desk.OutboxSent:
+			h.Text = tr.T("history.delivery.sent", who)
 		default:
 			h.Text = tr.T("history.delivery.other", e.Old, e.New)
 		}

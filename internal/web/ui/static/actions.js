@@ -110,6 +110,10 @@
         if (o.value === p.default) opt.selected = true;
         input.append(opt);
       }
+    } else if (p.kind === 'long') {
+      input = document.createElement('textarea');
+      input.rows = 5;
+      input.value = p.default || '';
     } else {
       input = document.createElement('input');
       input.type = 'text';
