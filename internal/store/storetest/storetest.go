@@ -62,6 +62,33 @@ func PostgresURL() string {
 // Postgres opens a fresh schema on the test server, dropped after the test.
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
+	return PostgresShared(t, 1)[0]
+}
+
+// PostgresShared opens n stores, each with its own pool, on one fresh
+// schema: as many guichet processes sharing a database.
+func PostgresShared(t testing.TB, n int) []*store.Store {
+	t.Helper()
+	url := PostgresSchemaURL(t)
+	var out []*store.Store
+	for range n {
+		s, err := store.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() }) // before the schema is dropped
+		migrate(t, s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// PostgresSchemaURL creates a fresh, empty schema on the test server and
+// returns the URL that opens it, for stores or for processes the test
+// starts (which migrate it); it is dropped after the test. Without a
+// server it skips, or fails under GUICHET_REQUIRE_POSTGRES=1.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	ctx := context.Background()
 	base := PostgresURL()
 	admin, err := sql.Open("pgx", base)
@@ -84,21 +111,15 @@ func Postgres(t testing.TB) *store.Store {
 		admin.Close()
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
 	sep := "?"
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	s, err := store.Open(ctx, base+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.Close()
-		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	migrate(t, s)
-	return s
+	return base + sep + "search_path=" + schema
 }
 
 func migrate(t testing.TB, s *store.Store) {
