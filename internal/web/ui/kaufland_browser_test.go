@@ -85,6 +85,15 @@ func TestBrowserKauflandEndToEnd(t *testing.T) {
 		t.Errorf("sync state shows an error: %q", got)
 	}
 	admin.run("see the sync state", chromedp.ScrollIntoView(css("#sync")))
+	// The interval's field sits by its label (the page container's
+	// .narrow once centred it in the row).
+	if gap := admin.eval(`(() => {
+		const l = document.querySelector('label[for="every_minutes"]').getBoundingClientRect();
+		const i = document.getElementById('every_minutes').getBoundingClientRect();
+		return i.left - l.right < 16 ? 'ok' : String(Math.round(i.left - l.right));
+	})()`); gap != "ok" {
+		t.Errorf("the interval's field is %spx from its label", gap)
+	}
 	admin.shot("kaufland-2-synced")
 
 	// 2. Léa, the channel's responsible, finds the new ticket.
