@@ -55,3 +55,19 @@ func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// withDeskControls gives the pages the real connectors (none configured)
+// and the desk itself as SyncControl and DeliveryControl, with no runner:
+// a test runs the sync's passes itself.
+func withDeskControls(rc *realChannels) envOption {
+	return func(cfg *envConfig) {
+		cfg.wire = append(cfg.wire, func(e *env, deps *ui.Deps) {
+			box, err := secret.Load("", e.t.TempDir())
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			rc.cs = channel.NewConnectors(channel.ConnectorsConfig{Registry: channel.NewRegistry(kaufland.Kind()), Sealer: box, Desk: e.d})
+			deps.Connectors, deps.Sync, deps.Deliveries = rc.cs, e.d, e.d
+		})
+	}
+}
