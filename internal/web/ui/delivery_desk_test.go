@@ -88,6 +88,49 @@ func TestFailedDeliveryRetriedFromTheTicket(t *testing.T) {
 	}
 }
 
+// An uncertain delivery shows as such to the ADV on the ticket (not as
+// « En file d'envoi »), with « Renvoyer » and « Marquer comme envoyé »:
+// the page asks the outbox for the ticket's deliveries, which desk once
+// refused to anyone but an admin (the page then showed the reply queued).
+func TestUncertainDeliveryShowsToTheADV(t *testing.T) {
+	var rc realChannels
+	e := newEnv(t, withDeskControls(&rc))
+	ts := e.seed()
+	reply, err := e.d.Reply(ctx, e.lea, desk.ReplyInput{TicketID: ts.kauf.ID, Body: "Bonjour, votre colis part demain.", Status: desk.StatusWaitingCustomer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.DeliveryUnknown(ctx, reply.ID, "délai dépassé"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.Deliveries(ctx, e.marc, desk.DeliveryFilter{}); err == nil {
+		t.Error("an ADV lists every channel's deliveries")
+	}
+	if es, err := e.d.Deliveries(ctx, e.marc, desk.DeliveryFilter{TicketID: ts.fnac.ID}); err != nil || len(es) != 0 {
+		t.Errorf("another ticket's deliveries: %+v %v", es, err)
+	}
+	lea := e.client().signIn("lea@example.fr")
+	_, body := lea.get("/tickets/" + ts.kauf.Number)
+	base := "/tickets/" + itoa(ts.kauf.ID) + "/messages/" + itoa(reply.ID)
+	for _, want := range []string{`data-delivery="unknown"`, ">Envoi incertain<", `action="` + base + `/retry"`, `action="` + base + `/delivered"`,
+		">Marquer comme envoyé</button>", "délai dépassé", "Envoi d&#39;une réponse incertain : à vérifier sur le canal"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the ADV's ticket page lacks %q:\n%s", want, excerpt(body, "data-delivery"))
+		}
+	}
+	res, _ := lea.postForm(base+"/delivered", url.Values{"csrf": {lea.csrf}})
+	if res.StatusCode != 303 {
+		t.Fatalf("Marquer comme envoyé: %d", res.StatusCode)
+	}
+	if v := e.view(ts.kauf.ID); v.Messages[len(v.Messages)-1].Delivery != desk.DeliverySent {
+		t.Errorf("after « Marquer comme envoyé »: %+v", v.Messages[len(v.Messages)-1])
+	}
+	_, body = lea.get("/tickets/" + ts.kauf.Number)
+	if !strings.Contains(body, "Léa Martin a confirmé l&#39;envoi d&#39;une réponse") {
+		t.Errorf("history lacks the confirmation:\n%s", excerpt(body, `id="history"`))
+	}
+}
+
 // excerpt is the part of a page around what, for a failure's message.
 func excerpt(body, what string) string {
 	i := strings.Index(body, what)
