@@ -229,6 +229,17 @@ func TestBrowserKauflandEndToEnd(t *testing.T) {
 		t.Errorf("ticket status after the buyer's answer: %s", got)
 	}
 	lea.shot("kaufland-7-buyer-again")
+	// The order's lines break between words, not inside them (« Qt|é »,
+	// « À expédie|r » once, the panel wrapping anywhere).
+	lea.waitJS("the order's lines", `!!document.querySelector('#int-backoffice .order-lines td')`)
+	if got := lea.eval(`[...document.querySelectorAll('#int-backoffice .order-lines th, #int-backoffice .order-lines td')].filter(c => {
+		const words = c.textContent.trim().split(/\s+/).filter(w => w);
+		const r = document.createRange(); r.selectNodeContents(c);
+		const lines = new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;
+		return lines > words.length;
+	}).map(c => c.textContent.trim()).join(' | ')`); got != "" {
+		t.Errorf("order lines broken inside words: %s", got)
+	}
 	if v := e.view(tk.ID); len(v.Messages) != 3 {
 		t.Errorf("%d messages on the ticket; want 3 (buyer, reply, buyer)", len(v.Messages))
 	}
