@@ -89,5 +89,6 @@ type OutboxEntry struct {
 type DeliveryFilter struct {
 	States    []DeliveryState // default: failed and unknown
 	ChannelID int64
-	Limit     int // default 100
+	TicketID  int64 // one ticket's replies: any agent may list them (the ticket's page)
+	Limit     int   // default 100
 }

@@ -90,6 +90,10 @@ func (t *tx) Deliveries(ctx context.Context, f desk.DeliveryFilter) ([]desk.Outb
 		args = append(args, f.ChannelID)
 		where = append(where, "d.channel_id = "+t.param(len(args)))
 	}
+	if f.TicketID != 0 {
+		args = append(args, f.TicketID)
+		where = append(where, "d.ticket_id = "+t.param(len(args)))
+	}
 	q := `SELECT ` + deliveryColumns + ` FROM deliveries d JOIN messages m ON m.id = d.message_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

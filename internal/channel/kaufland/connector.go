@@ -182,14 +182,17 @@ func (k *Connector) remember(id string, ti ticketInfo) {
 }
 
 // subject names a ticket's thread: its reason, and its topic when the
-// buyer chose one.
+// buyer chose one that says more than the reason.
 func (ti ticketInfo) subject() string {
 	s := optionLabel(reasonLabels, ti.reason)
 	if ti.topic != "" {
-		if s != "" {
-			s += " — "
+		topic := labelOr(topicLabels, ti.topic)
+		switch {
+		case s == "":
+			s = topic
+		case topic != s:
+			s += " — " + topic
 		}
-		s += labelOr(topicLabels, ti.topic)
 	}
 	return s
 }

@@ -170,3 +170,17 @@ func TestFetchUnderRandomFaults(t *testing.T) {
 		t.Errorf("%d messages, want 600", len(seen))
 	}
 }
+
+// A topic that says what the reason says (« product_defect » and
+// « order_product_defect » are both « Produit défectueux ») names the
+// thread once, not « Produit défectueux — Produit défectueux ».
+func TestFetchSubjectDoesNotRepeatTheReason(t *testing.T) {
+	f, c := setup(t)
+	o := f.AddOrder(kauflandfake.Order{})
+	tk := f.OpenTicket(o.ID, "product_defect", "order_product_defect")
+	f.AddMessage(tk, "buyer", "Le coffret est arrivé cassé.")
+	msgs, _, _ := drain(t, c, "")
+	if len(msgs) != 1 || msgs[0].ThreadSubject != "Produit défectueux" {
+		t.Fatalf("subject: %+v", msgs)
+	}
+}

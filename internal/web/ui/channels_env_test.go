@@ -85,7 +85,7 @@ func (f *fakeOutbox) Deliveries(ctx context.Context, actor desk.Actor, flt desk.
 	defer f.mu.Unlock()
 	var out []desk.OutboxEntry
 	for _, e := range f.entries {
-		if flt.ChannelID == 0 || flt.ChannelID == e.ChannelID {
+		if (flt.ChannelID == 0 || flt.ChannelID == e.ChannelID) && (flt.TicketID == 0 || flt.TicketID == e.TicketID) {
 			out = append(out, e)
 		}
 	}

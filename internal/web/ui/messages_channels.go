@@ -50,7 +50,7 @@ var channelMessages = map[string]text{
 	"sync.failures":           {"Échecs d'affilée", "Failures in a row"},
 	"sync.last_error":         {"Dernière erreur", "Last error"},
 	"sync.now":                {"Synchroniser maintenant", "Sync now"},
-	"sync.every":              {"Toutes les (minutes)", "Every (minutes)"},
+	"sync.every":              {"Intervalle en minutes", "Interval in minutes"},
 	"int.loading":             {"Chargement…", "Loading…"},
 	"int.channel_error":       {"Commande indisponible : %s", "Order unavailable: %s"},
 	"int.order":               {"Commande %s", "Order %s"},

@@ -27,7 +27,7 @@ func (deps ticketDeps) decorate(ctx context.Context, v *views, tr translator, d 
 	}
 	unknown := map[int64]desk.OutboxEntry{}
 	if deps.out != nil && hasUnsent(tv.Messages) {
-		es, err := deps.out.Deliveries(ctx, s.actor(), desk.DeliveryFilter{States: []desk.DeliveryState{desk.OutboxUnknown, desk.OutboxFailed}, ChannelID: tv.Channel.ID})
+		es, err := deps.out.Deliveries(ctx, s.actor(), desk.DeliveryFilter{States: []desk.DeliveryState{desk.OutboxUnknown, desk.OutboxFailed}, ChannelID: tv.Channel.ID, TicketID: tv.Ticket.ID})
 		if err != nil { // the page does without the detail
 			v.log.Warn("deliveries of a ticket", "ticket", tv.Ticket.ID, "err", err)
 		}
