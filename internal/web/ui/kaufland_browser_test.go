@@ -122,6 +122,9 @@ func TestBrowserKauflandEndToEnd(t *testing.T) {
 	if got := lea.text("#threads .ext-id"); got != kt {
 		t.Errorf("Kaufland ticket number shown: %q", got)
 	}
+	if got := lea.text("#threads .ext-status"); got != "Ouvert" {
+		t.Errorf("Kaufland's status of its ticket shown as %q; want « Ouvert »", got)
+	}
 
 	// 3. A default reply and a PDF; Kaufland gets both, the page says « Envoyé ».
 	lea.run("choose a default reply", chromedp.Evaluate[chromedp.Void](`(() => {

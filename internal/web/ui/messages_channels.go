@@ -68,6 +68,7 @@ var channelMessages = map[string]text{
 	"history.action":          {"%s — Action %s : %s — %s", "%s — %s action: %s — %s"},
 	"history.action_failed":   {"%s — Action %s : %s — échec : %s", "%s — %s action: %s — failed: %s"},
 	"thread.external":         {"N° de conversation sur le canal :", "Conversation number on the channel:"},
+	"thread.status":           {"statut sur le canal :", "status on the channel:"},
 	"js.int_timeout":          {"Le canal ne répond pas : le détail de la commande n'est pas disponible pour l'instant.", "The channel does not answer: the order's details are not available right now."},
 	"js.int_failed":           {"Impossible de joindre le canal (%s).", "Cannot reach the channel (%s)."},
 	"js.action_confirm":       {"Confirmer", "Confirm"},

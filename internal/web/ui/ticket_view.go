@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"strconv"
@@ -104,6 +105,7 @@ type threadTab struct {
 	Messages   []messageView
 	Replyable  bool
 	ExternalID string // the channel's number for the conversation (Kaufland's ticket number)
+	Status     string // the channel's status of it, in its words (« Fermé par l'acheteur »)
 }
 
 type messageView struct {
@@ -245,7 +247,7 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int
 			label += " · " + th.Subject
 		}
 		index[th.ID] = len(tabs)
-		tabs = append(tabs, threadTab{Key: "t" + strconv.FormatInt(th.ID, 10), Label: label, ThreadID: th.ID, ThreadKind: string(th.Kind), Replyable: true, ExternalID: th.ExternalID})
+		tabs = append(tabs, threadTab{Key: "t" + strconv.FormatInt(th.ID, 10), Label: label, ThreadID: th.ID, ThreadKind: string(th.Kind), Replyable: true, ExternalID: th.ExternalID, Status: cmp.Or(th.StatusLabel, th.Status)})
 		hasEmail = hasEmail || th.Kind == desk.ThreadEmail
 		hasCustomer = hasCustomer || th.Kind == desk.ThreadCustomer
 	}
