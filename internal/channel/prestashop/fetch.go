@@ -124,9 +124,9 @@ func (p *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 // some progress ends the read there rather than failing it: under a flaky
 // shop a long backlog still moves on, page by page.
 func (p *Connector) readStream(ctx context.Context, resource string, s stream, pages int) ([]json.RawMessage, stream, bool, error) {
-	delivered := map[int64]bool{}
+	atBoundary, seen := map[int64]bool{}, map[int64]bool{}
 	for _, id := range s.IDs {
-		delivered[id] = true
+		atBoundary[id] = true
 	}
 	offset := 0
 	if s.From != "" {
@@ -157,11 +157,15 @@ func (p *Connector) readStream(ctx context.Context, resource string, s stream, p
 						p.log.Warn("prestashop: élément illisible ignoré", "resource", resource, "raw", clip(item, 200))
 						continue
 					}
-					if id := k.ID.id(); !delivered[id] {
-						delivered[id] = true
-						out = append(out, item)
-						next = next.advance(id, k.DateUpd.String())
+					// Delivered already: at the boundary second, by an id
+					// the cursor keeps; or earlier in this read.
+					id, upd := k.ID.id(), k.DateUpd.String()
+					if upd == s.From && atBoundary[id] || seen[id] {
+						continue
 					}
+					seen[id] = true
+					out = append(out, item)
+					next = next.advance(id, upd)
 				}
 				offset += len(page)
 				if len(page) < pageSize {
