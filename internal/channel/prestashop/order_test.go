@@ -25,9 +25,9 @@ func TestOrderMapping(t *testing.T) {
 			{Name: "Cafetière italienne 6 tasses", Reference: "CAF-6", EAN: "3760123456789", Quantity: 2, UnitPrice: "24.990000"},
 			{Name: "Filtre de rechange", Reference: "FIL-1", Quantity: 1, UnitPrice: "4.500000"},
 		},
-		History:  []prestashopfake.StateAt{{prestashopfake.StatePaid, paid}, {prestashopfake.StateShipped, shipped}, {prestashopfake.StateDelivered, delivered}},
-		Carrier:  "Colissimo", CarrierURL: "https://www.laposte.fr/outils/suivre-vos-envois?code=@", Tracking: "6A12345678901",
-		Address:  prestashopfake.Address{FirstName: "Jeanne", LastName: "Dupont", Address1: "12 rue des Lilas", Postcode: "69003", City: "Lyon"},
+		History: []prestashopfake.StateAt{{State: prestashopfake.StatePaid, At: paid}, {State: prestashopfake.StateShipped, At: shipped}, {State: prestashopfake.StateDelivered, At: delivered}},
+		Carrier: "Colissimo", CarrierURL: "https://www.laposte.fr/outils/suivre-vos-envois?code=@", Tracking: "6A12345678901",
+		Address: prestashopfake.Address{FirstName: "Jeanne", LastName: "Dupont", Address1: "12 rue des Lilas", Postcode: "69003", City: "Lyon"},
 	})
 	o, err := c.Order(context.Background(), "XKBKNABJK")
 	if err != nil {

@@ -72,7 +72,9 @@ func WithClock(t time.Time) Option { return func(c *config) { c.clock = t } }
 func WithRealClock() Option { return func(c *config) { c.real = true } }
 
 // WithDenied takes permissions from the key: "orders GET", "customer_messages POST".
-func WithDenied(perms ...string) Option { return func(c *config) { c.denied = append(c.denied, perms...) } }
+func WithDenied(perms ...string) Option {
+	return func(c *config) { c.denied = append(c.denied, perms...) }
+}
 
 // WithDataset fills the fake with a generated history (see Dataset).
 func WithDataset(d Dataset) Option { return func(c *config) { c.dataset = &d } }
@@ -115,7 +117,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 // SetURL tells the fake where it is served (the shop's address, without /api).
-func (s *Server) SetURL(root string) { s.mu.Lock(); s.url = strings.TrimRight(root, "/"); s.mu.Unlock() }
+func (s *Server) SetURL(root string) {
+	s.mu.Lock()
+	s.url = strings.TrimRight(root, "/")
+	s.mu.Unlock()
+}
 
 // URL is the shop's address (the webservice is under /api).
 func (s *Server) URL() string { s.mu.Lock(); defer s.mu.Unlock(); return s.url }
