@@ -8,17 +8,18 @@ import (
 	"testing"
 )
 
-// referenceDir finds specs/prestashop-webservice: shared/specs beside the
-// repository, or PRESTASHOP_SPECS.
+// referenceDir finds specs/prestashop-webservice: the repository's own
+// copy, shared/specs beside it, or PRESTASHOP_SPECS.
 func referenceDir(t *testing.T) string {
 	if p := os.Getenv("PRESTASHOP_SPECS"); p != "" {
 		return p
 	}
 	dir, _ := os.Getwd()
 	for {
-		p := filepath.Join(dir, "shared", "specs", "prestashop-webservice")
-		if _, err := os.Stat(p); err == nil {
-			return p
+		for _, p := range []string{filepath.Join(dir, "specs", "prestashop-webservice"), filepath.Join(dir, "shared", "specs", "prestashop-webservice")} {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
