@@ -163,7 +163,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 func (s *Server) URL() string { s.mu.Lock(); defer s.mu.Unlock(); return s.url }
 
 // SetURL tells a fake served some other way where it is.
-func (s *Server) SetURL(root string) { s.mu.Lock(); s.url = strings.TrimRight(root, "/"); s.mu.Unlock() }
+func (s *Server) SetURL(root string) {
+	s.mu.Lock()
+	s.url = strings.TrimRight(root, "/")
+	s.mu.Unlock()
+}
 
 // Settings are a Mirakl channel's settings pointing at this fake.
 func (s *Server) Settings() map[string]string {

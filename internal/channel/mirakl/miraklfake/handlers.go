@@ -95,7 +95,7 @@ func (s *Server) threadJSON(t *Thread, withMessages bool, last int) map[string]a
 		}
 	}
 	meta := map[string]any{"total_count": len(t.Messages), "last_message_date": stamp(t.Updated),
-		"last_sender": map[string]any{"type": "SHOP_USER", "display_name": "Ma Boutique"},
+		"last_sender":             map[string]any{"type": "SHOP_USER", "display_name": "Ma Boutique"},
 		"shop_reply_needed_since": nil}
 	if n := len(t.Messages); n > 0 {
 		lm := t.Messages[n-1]
@@ -108,7 +108,7 @@ func (s *Server) threadJSON(t *Thread, withMessages bool, last int) map[string]a
 	out := map[string]any{"id": t.ID, "date_created": stamp(t.Created), "date_updated": stamp(t.Updated),
 		"authorized_participants": participants(t.Participants), "current_participants": participants(current),
 		"entities": []map[string]any{{"type": t.EntityType, "id": t.EntityID, "label": t.EntityLabel}},
-		"topic": map[string]any{"type": t.TopicType, "value": t.Topic}, "metadata": meta}
+		"topic":    map[string]any{"type": t.TopicType, "value": t.Topic}, "metadata": meta}
 	if withMessages {
 		msgs := t.Messages
 		if last > 0 && len(msgs) > last {
@@ -124,7 +124,7 @@ func (s *Server) threadJSON(t *Thread, withMessages bool, last int) map[string]a
 			}
 			list = append(list, map[string]any{"id": m.ID, "body": m.Body, "date_created": stamp(m.At),
 				"from": map[string]any{"type": m.From, "display_name": m.FromName, "organization_details": org},
-				"to": participants(m.To), "attachments": atts})
+				"to":   participants(m.To), "attachments": atts})
 		}
 		out["messages"] = list
 		out["no_store_reply_needed"] = []any{}

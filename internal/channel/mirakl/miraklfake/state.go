@@ -85,14 +85,14 @@ type Thread struct {
 // Post is what the seller sent: a reply (M12) or a new thread's first
 // message (OR43, M14), with its parts as received.
 type Post struct {
-	Op       string // M12, OR43, M14
-	Thread   string
-	Message  string
-	Body     string
-	To       []Participant
-	Topic    string
-	Files    []File
-	ShopID   string
+	Op      string // M12, OR43, M14
+	Thread  string
+	Message string
+	Body    string
+	To      []Participant
+	Topic   string
+	Files   []File
+	ShopID  string
 }
 
 // Refund is one refund asked with OR28.
@@ -299,7 +299,11 @@ func (s *Server) Order(id string) (Order, bool) {
 func (s *Server) Posted() []Post { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.st.posts) }
 
 // Refunds returns the refunds asked (OR28).
-func (s *Server) Refunds() []Refund { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.st.refunds) }
+func (s *Server) Refunds() []Refund {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.st.refunds)
+}
 
 // Cancelations returns the cancellations done (OR29, OR30).
 func (s *Server) Cancelations() []Cancelation {
@@ -309,7 +313,11 @@ func (s *Server) Cancelations() []Cancelation {
 }
 
 // Requests returns the requests answered, oldest first.
-func (s *Server) Requests() []Request { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.st.requests) }
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.st.requests)
+}
 
 // Count is how many requests went to path (method and path, "GET /api/inbox/threads").
 func (s *Server) Count(methodPath string) int {
