@@ -3,33 +3,41 @@ package mirakl
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
 // cursor is where a Fetch starts, as an opaque JSON string for sync:
 //
-//	{"since":"2026-03-02T08:59:00Z","boundary_ids":["8c2e…"],
-//	 "newest":"2026-03-02T09:00:00Z","page_token":"bGltaXQ9…"}
+//	{"since":"2026-03-02T09:00:00Z","newest":"2026-03-02T09:00:04Z",
+//	 "page_token":"eyJsaW1pdCI6…","recent":[{"id":"8c2e…","at":"2026-03-02T08:58:10Z"}]}
 //
 // A pass lists the threads updated at or after since (M11, seek
-// pagination) and delivers their messages created at or after since but
-// for boundary_ids, those of that very instant delivered already. While a
-// pass pages on, page_token is its next page and newest the latest
-// date_updated it saw; when it ends, since moves up to newest and
-// boundary_ids become the messages delivered at that instant. since never
-// goes back.
+// pagination); page_token is its next page while it pages on, newest the
+// latest date_updated it saw. When it ends, since moves up to newest.
+// A listed thread's messages are delivered from reread before since: a
+// message's date and its thread's date_updated are not written at the
+// same instant, and several messages share one. recent are the messages
+// of that window delivered already, so that a pass does not bring them
+// again. since never goes back.
 type cursor struct {
-	Since       time.Time `json:"since,omitzero"`
-	BoundaryIDs []string  `json:"boundary_ids,omitempty"`
-	Newest      time.Time `json:"newest,omitzero"`
-	PageToken   string    `json:"page_token,omitempty"`
-	// Delivered are messages of this pass delivered at newest already.
-	Delivered []string `json:"delivered,omitempty"`
+	Since     time.Time `json:"since,omitzero"`
+	Newest    time.Time `json:"newest,omitzero"`
+	PageToken string    `json:"page_token,omitempty"`
+	Recent    []seen    `json:"recent,omitempty"`
 }
 
-// maxBoundaryIDs caps the ids kept at the boundary instant; past it the
-// next pass re-delivers some, which desk drops by SourceID.
-const maxBoundaryIDs = 500
+type seen struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+}
+
+// reread is how far before since a thread's messages are read again.
+const reread = 5 * time.Minute
+
+// maxRecent caps recent; past it the oldest are forgotten, and a pass may
+// bring them again: desk drops them by SourceID.
+const maxRecent = 400
 
 func parseCursor(s string) (cursor, error) {
 	var c cursor
@@ -48,6 +56,26 @@ func parseCursor(s string) (cursor, error) {
 func (c cursor) String() string {
 	b, _ := json.Marshal(c) // plain fields: cannot fail
 	return string(b)
+}
+
+// from is the date a pass delivers messages from.
+func (c cursor) from() time.Time {
+	if c.Since.IsZero() {
+		return time.Time{}
+	}
+	return c.Since.Add(-reread)
+}
+
+// remember adds delivered messages to recent, forgets those before the
+// window, and keeps the newest maxRecent.
+func (c *cursor) remember(ids []seen) {
+	c.Recent = append(c.Recent, ids...)
+	from := c.from()
+	c.Recent = slices.DeleteFunc(c.Recent, func(s seen) bool { return s.At.Before(from) })
+	slices.SortStableFunc(c.Recent, func(a, b seen) int { return a.At.Compare(b.At) })
+	if n := len(c.Recent); n > maxRecent {
+		c.Recent = c.Recent[n-maxRecent:]
+	}
 }
 
 // CursorNotBefore reports whether cursor a is at or after cursor b.

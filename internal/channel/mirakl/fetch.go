@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -29,10 +28,6 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 		return channel.Batch{}, &channel.Error{Kind: channel.Refused, Message: err.Error(), Err: err}
 	}
 	var b channel.Batch
-	boundary := map[string]bool{}
-	for _, id := range c.BoundaryIDs {
-		boundary[id] = true
-	}
 	for page := 0; page < fetchPages; page++ {
 		q := url.Values{"with_messages": {"true"}, "limit": {strconv.Itoa(pageSize)}}
 		if !c.Since.IsZero() {
@@ -46,7 +41,7 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 		if err == nil {
 			var msgs []desk.Incoming
 			var states []desk.ThreadState
-			msgs, states, err = k.readPage(ctx, p, c.Since, boundary)
+			msgs, states, err = k.readPage(ctx, p, c)
 			if err == nil {
 				b.Messages = append(b.Messages, msgs...)
 				b.Threads = append(b.Threads, states...)
@@ -63,7 +58,7 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 			// A page token the instance no longer takes: the pass starts
 			// again from since (desk drops what it has already).
 			k.log.Warn("mirakl: page token refused, pass restarted", "err", err)
-			c.PageToken, c.Delivered = "", nil
+			c.PageToken = ""
 			b.More = true
 			break
 		}
@@ -83,36 +78,26 @@ func (k *Connector) Fetch(ctx context.Context, cur string) (channel.Batch, error
 func (c cursor) advance(states []desk.ThreadState, msgs []desk.Incoming, next string) cursor {
 	for _, s := range states {
 		if s.UpdatedAt.After(c.Newest) {
-			c.Newest, c.Delivered = s.UpdatedAt, nil
+			c.Newest = s.UpdatedAt
 		}
 	}
+	ids := make([]seen, 0, len(msgs))
 	for _, m := range msgs {
-		if m.At.Equal(c.Newest) && len(c.Delivered) < maxBoundaryIDs {
-			c.Delivered = append(c.Delivered, m.SourceID)
-		}
+		ids = append(ids, seen{ID: m.SourceID, At: m.At})
 	}
-	if next != "" {
-		c.PageToken = next
-		return c
+	c.PageToken = next
+	if next == "" && c.Newest.After(c.Since) {
+		c.Since = c.Newest
 	}
-	if !c.Newest.After(c.Since) {
-		// Nothing newer: since stays, its boundary grows.
-		ids := c.BoundaryIDs
-		for _, id := range c.Delivered {
-			if !slices.Contains(ids, id) && len(ids) < maxBoundaryIDs {
-				ids = append(ids, id)
-			}
-		}
-		return cursor{Since: c.Since, BoundaryIDs: ids}
-	}
-	return cursor{Since: c.Newest, BoundaryIDs: c.Delivered}
+	c.remember(ids)
+	return c
 }
 
 // readPage maps a page's threads. A thread that cannot be decoded is
 // read again alone (M10); one that still cannot be read is skipped with a
 // warning when it is malformed, and fails the page when the instance
 // failed (the page is read again next time).
-func (k *Connector) readPage(ctx context.Context, p threadPage, since time.Time, boundary map[string]bool) ([]desk.Incoming, []desk.ThreadState, error) {
+func (k *Connector) readPage(ctx context.Context, p threadPage, c cursor) ([]desk.Incoming, []desk.ThreadState, error) {
 	var msgs []desk.Incoming
 	var states []desk.ThreadState
 	for _, raw := range p.Data {
@@ -139,7 +124,7 @@ func (k *Connector) readPage(ctx context.Context, p threadPage, since time.Time,
 				return nil, nil, err
 			}
 		}
-		st, tmsgs, err := k.mapThread(ctx, t, since, boundary)
+		st, tmsgs, err := k.mapThread(ctx, t, c)
 		if err != nil {
 			return nil, nil, err
 		}

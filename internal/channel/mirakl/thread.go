@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
-	"time"
 
 	"guichet/internal/channel"
 	"guichet/internal/desk"
@@ -59,14 +59,15 @@ func stateOf(t thread, in threadInfo) desk.ThreadState {
 	return st
 }
 
-// mapThread returns a thread's state and its messages created at or after
-// since (but for those at since delivered already).
-func (k *Connector) mapThread(ctx context.Context, t thread, since time.Time, boundary map[string]bool) (desk.ThreadState, []desk.Incoming, error) {
+// mapThread returns a thread's state and its messages the cursor has not
+// delivered: from its window on, but for those delivered already.
+func (k *Connector) mapThread(ctx context.Context, t thread, c cursor) (desk.ThreadState, []desk.Incoming, error) {
 	in := infoOf(t)
+	from := c.from()
 	var out []desk.Incoming
 	for _, m := range t.Messages {
 		at := m.DateCreated.UTC()
-		if m.ID == "" || at.Before(since) || at.Equal(since) && boundary[m.ID] {
+		if m.ID == "" || at.Before(from) || slices.ContainsFunc(c.Recent, func(s seen) bool { return s.ID == m.ID }) {
 			continue
 		}
 		inc := desk.Incoming{OrderRef: in.orderRef, SourceID: m.ID, ThreadKind: in.kind, ThreadExternalID: t.ID,

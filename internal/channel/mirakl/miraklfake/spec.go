@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -67,8 +68,8 @@ func loadSpec(data []byte) (*openapi3.T, routers.Router, error) {
 		}
 		kept.Set(p, item)
 	}
-	doc.Paths = kept // other operations (one of them malformed in the file) are not the fake's
-	relaxMultipart(doc)
+	doc.Paths = kept // the rest (one operation is malformed in the file) is not the fake's
+	nullableAsDescribed(doc)
 	r, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation())
 	if err != nil {
 		return nil, nil, fmt.Errorf("miraklfake: spec invalide : %w", err)
@@ -91,31 +92,24 @@ var servedPaths = []string{
 	"/api/reasons",
 }
 
-// relaxMultipart makes the JSON parts of multipart bodies (message_input,
-// thread_input) and the files plain strings for the generic validator, as
-// the specs README says for Prism: a multipart part arrives as a string.
-// The fake decodes those parts itself and checks them against their
-// schemas (see checkPart).
-func relaxMultipart(doc *openapi3.T) {
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			if op.RequestBody == nil || op.RequestBody.Value == nil {
-				continue
-			}
-			mt := op.RequestBody.Value.Content.Get("multipart/form-data")
-			if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-				continue
-			}
-			relaxed := openapi3.NewObjectSchema()
-			relaxed.Required = mt.Schema.Value.Required
-			for name, prop := range mt.Schema.Value.Properties {
-				str := openapi3.NewSchemaRef("", openapi3.NewStringSchema())
-				if prop.Value != nil && prop.Value.Type.Is("array") {
-					str = openapi3.NewSchemaRef("", openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema()))
+// nullableAsDescribed lets null through where a field's description says
+// Mirakl sends null (metadata.shop_reply_needed_since: « Null when the shop
+// has replied ») though its schema says string only: the fake answers as
+// the real instance does, and the file contradicts itself there.
+func nullableAsDescribed(doc *openapi3.T) {
+	for _, ref := range doc.Components.Schemas {
+		if ref.Value == nil {
+			continue
+		}
+		for _, p := range ref.Value.Properties {
+			if p.Value != nil && strings.Contains(p.Value.Description, "Null when") {
+				p.Value.Nullable = true
+				if p.Value.Type != nil && !p.Value.Type.Includes("null") {
+					t := append(openapi3.Types{}, *p.Value.Type...)
+					t = append(t, "null") // OpenAPI 3.1 spells nullable so
+					p.Value.Type = &t
 				}
-				relaxed.Properties[name] = str
 			}
-			mt.Schema = openapi3.NewSchemaRef("", relaxed)
 		}
 	}
 }

@@ -262,6 +262,9 @@ func (s *Server) addMessage(t *Thread, sender, body string, at time.Time, to []P
 		s.st.attachments[f.ID] = f
 		m.Files = append(m.Files, f)
 	}
+	if len(t.Messages) == 0 {
+		t.Created, t.Updated = m.At, m.At // a thread starts with its first message
+	}
 	t.Messages = append(t.Messages, m)
 	if m.At.After(t.Updated) {
 		t.Updated = m.At

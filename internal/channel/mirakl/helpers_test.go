@@ -1,0 +1,24 @@
+package mirakl_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"guichet/internal/channel"
+	"guichet/internal/channel/mirakl"
+	"guichet/internal/channel/mirakl/miraklfake"
+)
+
+// connect builds a connector on the fake.
+func connect(t *testing.T, f *miraklfake.Server, hc *http.Client) *mirakl.Connector {
+	t.Helper()
+	if hc == nil {
+		hc = &http.Client{Timeout: 5 * time.Second}
+	}
+	c, err := mirakl.New(channel.Config{Settings: f.Settings(), HTTP: hc, Now: f.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
