@@ -22,3 +22,12 @@ func connect(t *testing.T, f *miraklfake.Server, hc *http.Client) *mirakl.Connec
 	}
 	return c
 }
+
+func connectWith(t *testing.T, settings map[string]string, f *miraklfake.Server) *mirakl.Connector {
+	t.Helper()
+	c, err := mirakl.New(channel.Config{Settings: settings, HTTP: &http.Client{Timeout: 5 * time.Second}, Now: f.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -39,6 +39,9 @@ type Fault struct {
 	Path       string
 	RetryAfter string        // RateLimit: seconds or an HTTP date
 	Delay      time.Duration // Slow
+	// After lets that many matching requests through first (a fault on
+	// the third page: After 2).
+	After int
 }
 
 // Inject queues faults: each one fails the next request it matches.
@@ -65,6 +68,10 @@ func (s *Server) nextFault(path string) (Fault, bool) {
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if f.Path == "" || path == f.Path || strings.HasSuffix(f.Path, "/") && strings.HasPrefix(path, f.Path) {
+			if f.After > 0 {
+				s.faults[i].After--
+				continue // not this one's turn; another fault may take it
+			}
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			return f, true
 		}
@@ -108,7 +115,14 @@ func corrupt(k FaultKind, body []byte) []byte {
 		if json.Unmarshal(p[key], &items) != nil || len(items) == 0 {
 			return body
 		}
-		items[len(items)/2] = json.RawMessage(`{"id":42,"date_updated":"yesterday","messages":"none"}`)
+		// The item keeps its id (a client can read it again alone) and
+		// spoils the rest.
+		var item struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(items[len(items)/2], &item)
+		spoiled, _ := json.Marshal(map[string]any{"id": item.ID, "date_updated": "yesterday", "messages": "none"})
+		items[len(items)/2] = spoiled
 		p[key], _ = json.Marshal(items)
 		var b bytes.Buffer
 		json.NewEncoder(&b).Encode(p)

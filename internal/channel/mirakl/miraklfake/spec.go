@@ -41,10 +41,11 @@ func SpecPath() (string, error) {
 	}
 }
 
-// loadSpec parses the spec (OpenAPI 3.1: kin-openapi validates it with
-// its JSON Schema 2020-12 validator) and routes requests on its paths,
-// without its servers (https://your-instance.mirakl.net). The published
-// file's examples and defaults are not what the fake checks.
+// loadSpec parses the spec (OpenAPI 3.1, which kin-openapi loads; it
+// decodes a multipart body's JSON part as JSON and checks it against its
+// schema, so nothing needs relaxing as Prism does) and routes requests on
+// its paths, without its servers (https://your-instance.mirakl.net). The
+// published file's examples and defaults are not what the fake checks.
 func loadSpec(data []byte) (*openapi3.T, routers.Router, error) {
 	if len(data) == 0 {
 		return nil, nil, errors.New("miraklfake: spec vide")
