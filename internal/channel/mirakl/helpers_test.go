@@ -31,3 +31,11 @@ func connectWith(t *testing.T, settings map[string]string, f *miraklfake.Server)
 	}
 	return c
 }
+
+// CursorNotBeforeOK wraps mirakl.CursorNotBefore for a first cursor "".
+func CursorNotBeforeOK(a, b string) (bool, error) {
+	if b == "" {
+		return true, nil
+	}
+	return mirakl.CursorNotBefore(a, b)
+}
