@@ -252,3 +252,47 @@ func TestBadCursorIsRefused(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+func TestFetchSharedSecondAcrossPages(t *testing.T) {
+	f := miraklfake.Start(t)
+	c := connect(t, f, nil)
+	at := f.Now().Add(-time.Minute).Truncate(time.Second)
+	var threads []string
+	for range 120 { // three pages of threads, every message in the same second
+		o := f.AddOrder(miraklfake.Order{})
+		th := f.AddThread(o.ID, []string{"CUSTOMER"}, "Question")
+		threads = append(threads, th)
+		f.AddMessage(th, "CUSTOMER", "même seconde", at)
+	}
+	msgs, _, cur := drain(t, c, "")
+	if len(msgs) != 120 {
+		t.Fatalf("%d messages, want 120", len(msgs))
+	}
+	// More in that second, on threads of the first and the last page.
+	f.AddMessage(threads[0], "CUSTOMER", "encore", at)
+	f.AddMessage(threads[119], "CUSTOMER", "encore", at)
+	more, _, _ := drain(t, c, cur)
+	if len(more) != 2 {
+		t.Errorf("%d new messages, want 2", len(more))
+	}
+	for id := range more {
+		if _, dup := msgs[id]; dup {
+			t.Errorf("%s delivered again", id)
+		}
+	}
+}
+
+func TestFetchRestartsOnARefusedPageToken(t *testing.T) {
+	f := miraklfake.Start(t)
+	c := connect(t, f, nil)
+	o := f.AddOrder(miraklfake.Order{})
+	f.AddMessage(f.AddThread(o.ID, []string{"CUSTOMER"}, "Question"), "CUSTOMER", "Bonjour", f.Now())
+	b, err := c.Fetch(context.Background(), `{"page_token":"expired"}`)
+	if err != nil || !b.More || strings.Contains(b.Cursor, "expired") {
+		t.Fatalf("%+v %v", b, err)
+	}
+	f.TakeViolations() // the fake saw a token it never gave
+	if msgs, _, _ := drain(t, c, b.Cursor); len(msgs) != 1 {
+		t.Errorf("%d messages after the restart", len(msgs))
+	}
+}
