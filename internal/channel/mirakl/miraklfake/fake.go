@@ -224,11 +224,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	rec := &recorder{header: http.Header{}}
 	fault, faulty := s.nextFault(path)
-	defer func() {
+	// Recorded before the answer leaves: a client that has its answer
+	// finds its request in Requests.
+	record := func(status int) {
 		s.mu.Lock()
-		s.st.requests = append(s.st.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: rec.status})
+		s.st.requests = append(s.st.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: status})
 		s.mu.Unlock()
-	}()
+	}
 	if faulty {
 		switch fault.Kind {
 		case RateLimit:
@@ -236,13 +238,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if ra == "" {
 				ra = "1"
 			}
+			record(http.StatusTooManyRequests)
 			w.Header().Set("Retry-After", ra)
 			writeJSON(w, http.StatusTooManyRequests, apiError{Message: "Too Many Requests", Status: 429})
-			rec.status = http.StatusTooManyRequests
 			return
 		case ServerError:
+			record(http.StatusInternalServerError)
 			writeJSON(w, http.StatusInternalServerError, apiError{Message: "Internal Server Error", Status: 500})
-			rec.status = http.StatusInternalServerError
 			return
 		case Slow:
 			d := fault.Delay
@@ -252,15 +254,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-time.After(d):
 			case <-r.Context().Done():
+				record(0)
 				return
 			}
 		case Drop:
+			record(0)
 			drop(w)
 			return
 		}
 	}
 	if status, msg := s.authenticate(r); status != 0 {
 		writeJSON(rec, status, apiError{Message: msg, Status: status})
+		record(status)
 		rec.flush(w)
 		return
 	}
@@ -274,12 +279,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.checkResponse(input, rec)
 	}
 	if faulty && fault.Kind == DropAfter {
+		record(0)
 		drop(w)
 		return
 	}
 	if faulty {
 		rec.body = corrupt(fault.Kind, rec.body)
 	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	record(rec.status)
 	rec.flush(w)
 }
 
