@@ -12,6 +12,7 @@ import (
 
 	"guichet/internal/channel"
 	"guichet/internal/channel/kaufland"
+	"guichet/internal/channel/mirakl"
 	"guichet/internal/channel/prestashop"
 	"guichet/internal/desk"
 	"guichet/internal/secret"
@@ -32,7 +33,7 @@ PostgreSQL partagent la même clé : donnez-la par GUICHET_SECRET_KEY.`
 // kind without one takes its messages through POST
 // /api/v1/channels/{id}/messages.
 func channelRegistry() *channel.Registry {
-	return channel.NewRegistry(kaufland.Kind(), prestashop.Kind())
+	return channel.NewRegistry(kaufland.Kind(), mirakl.Kind(), prestashop.Kind())
 }
 
 // registry is channelRegistry, replaced by tests.
