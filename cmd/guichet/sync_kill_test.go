@@ -435,4 +435,3 @@ func wantSeller(f *kauflandfake.Server) int {
 	}
 	return n
 }
-
