@@ -413,11 +413,12 @@ func killTest(t *testing.T, database string) {
 	for _, k := range killFaultKinds {
 		faults = append(faults, fmt.Sprintf("%s %d", faultNames[k], kf.injected[k]))
 	}
+	retried := count(`SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts > 0`)
 	t.Logf("%d messages over %d orders (%d stored); %d kills; faults injected: %s (%d never used); "+
-		"%d replies queued (%d refused by desk): %d sent once, %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
+		"%d replies queued (%d refused by desk): %d sent once (%d after a failed try), %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
 		"%d posted with a file; %d requests, %d message-list fetches; %s",
 		len(want), orders, len(want)-missing, kills, strings.Join(faults, ", "), faultsLeft,
-		len(queue), qerrs.Load(), sent, failed, unknown, failedButPosted, sentTwice, withFiles,
+		len(queue), qerrs.Load(), sent, retried, failed, unknown, failedButPosted, sentTwice, withFiles,
 		len(fake.Requests()), fetches, time.Since(began).Round(time.Second))
 }
 
