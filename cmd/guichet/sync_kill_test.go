@@ -413,7 +413,7 @@ func killTest(t *testing.T, database string) {
 	for _, k := range killFaultKinds {
 		faults = append(faults, fmt.Sprintf("%s %d", faultNames[k], kf.injected[k]))
 	}
-	retried := count(`SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts > 0`)
+	retried := count(`SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts > 1`) // MarkSending counts each try
 	t.Logf("%d messages over %d orders (%d stored); %d kills; faults injected: %s (%d never used); "+
 		"%d replies queued (%d refused by desk): %d sent once (%d after a failed try), %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
 		"%d posted with a file; %d requests, %d message-list fetches; %s",
