@@ -415,7 +415,7 @@ func killTest(t *testing.T, database string) {
 	}
 	retried := count(`SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts > 1`) // MarkSending counts each try
 	t.Logf("%d messages over %d orders (%d stored); %d kills; faults injected: %s (%d never used); "+
-		"%d replies queued (%d refused by desk): %d sent once (%d after a failed try), %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
+		"%d replies queued (%d refused by desk): %d sent once (%d posted on a second try or later), %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
 		"%d posted with a file; %d requests, %d message-list fetches; %s",
 		len(want), orders, len(want)-missing, kills, strings.Join(faults, ", "), faultsLeft,
 		len(queue), qerrs.Load(), sent, retried, failed, unknown, failedButPosted, sentTwice, withFiles,
