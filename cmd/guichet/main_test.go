@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 		if dir := os.Getenv("GUICHET_TEST_CHANNELS"); dir != "" {
 			useFileChannels(dir)
 		}
+		if d, err := time.ParseDuration(os.Getenv("GUICHET_TEST_SYNC_TICK")); err == nil {
+			syncTick = d // how often serve's sync looks for due work
+		}
 		main()
 		os.Exit(0)
 	}

@@ -63,8 +63,11 @@ type EchoCandidate struct {
 type SyncRun struct {
 	StartedAt time.Time
 	EndedAt   time.Time
-	Err       string    // "" for a success
-	NextRunAt time.Time // the schedule, or the backoff after a failure
+	Err       string // "" for a success
+	// Progressed: the run failed after it had stored batches that moved
+	// the cursor on; its failure is then the first in a row, not one more.
+	Progressed bool
+	NextRunAt  time.Time // the schedule, or the backoff after a failure
 	// Skipped: nothing was tried (no connector, the process stopping): only
 	// the next run and the lease change.
 	Skipped bool

@@ -209,7 +209,11 @@ func (s *Store) FinishSyncRun(ctx context.Context, channelID int64, owner string
 				lease_owner = '', lease_until = 0
 				WHERE channel_id = $4 AND lease_owner = $5`, ms(r.EndedAt), ms(r.StartedAt), ms(r.NextRunAt), channelID, owner)
 		default:
-			_, err = t.exec(ctx, `UPDATE channel_sync SET last_error = $1, last_error_at = $2, failures = failures + 1,
+			failures := `failures + 1`
+			if r.Progressed {
+				failures = `1`
+			}
+			_, err = t.exec(ctx, `UPDATE channel_sync SET last_error = $1, last_error_at = $2, failures = `+failures+`,
 				next_run_at = $3, requested_at = CASE WHEN requested_at > $4 THEN requested_at ELSE 0 END,
 				lease_owner = '', lease_until = 0
 				WHERE channel_id = $5 AND lease_owner = $6`, r.Err, ms(r.EndedAt), ms(r.NextRunAt), ms(r.StartedAt), channelID, owner)

@@ -87,17 +87,25 @@ func (r *Runner) runChannel(ctx context.Context, ch desk.Channel, st desk.SyncSt
 			cr.Errors = append(cr.Errors, fmt.Sprintf("enregistrement du passage : %v", err))
 		}
 	}
+	progressed := false // a batch of this run moved the cursor on
 	fail := func(err error) {
 		if ctx.Err() != nil { // stopping: not the channel's fault
 			finish(desk.SyncRun{Skipped: true, NextRunAt: r.now()})
 			return
 		}
-		wait := pollBackoff(err, st.Failures+1)
+		// After progress the failure is the first in a row: a flaky
+		// channel whose every run moves its backlog on is fetched again
+		// in a minute, not after a backoff doubled up to its cap.
+		failures := st.Failures + 1
+		if progressed {
+			failures = 1
+		}
+		wait := pollBackoff(err, failures)
 		msg := describe(err)
 		cr.Errors = append(cr.Errors, msg)
 		r.metrics.syncErrors.WithLabelValues(ch.Name).Inc()
 		r.c.Log.Warn("synchronisation en échec", "channel", ch.Name, "err", err, "retry_in", wait)
-		finish(desk.SyncRun{Err: msg, NextRunAt: r.now().Add(wait)})
+		finish(desk.SyncRun{Err: msg, NextRunAt: r.now().Add(wait), Progressed: progressed})
 	}
 	conn, ok, err := r.connector(ctx, ch)
 	if err != nil {
@@ -147,6 +155,9 @@ func (r *Runner) runChannel(ctx context.Context, ch desk.Channel, st desk.SyncSt
 		cr.Echoes += res.Echoes
 		cr.Parked += len(res.Parked)
 		r.metrics.fetched.WithLabelValues(ch.Name).Add(float64(res.Stored))
+		if b.Cursor != cursor {
+			progressed = true
+		}
 		cursor, more = b.Cursor, b.More
 		if !more {
 			break

@@ -137,3 +137,51 @@ func TestSlowChannelDoesNotDelayTheOthers(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// A run that stores batches and then fails on a later page made progress:
+// its failure is the first in a row again, so that a flaky channel with a
+// backlog is fetched again in a minute, not in an hour. Before, each such
+// run added to the failures, and the backoff doubled up to its cap while
+// every run moved the backlog on.
+func TestPollFailureAfterProgressBacksOffFromTheStart(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		clk := &clock{t: monday}
+		e := newEnv(t, s, clk, "Kaufland")
+		ch := e.channels[0]
+		fake := newFake(5)
+		fake.add(customerMessages("K", 100, 20)...)
+		calls := 0
+		fake.fault = func(op string) error {
+			if op != "fetch" {
+				return nil
+			}
+			calls++
+			if calls%2 == 0 { // every run: one page stored, the next one fails
+				return &channel.Error{Kind: channel.Transient, Status: 500, Message: "en panne"}
+			}
+			return nil
+		}
+		e.fakes[ch.ID] = fake
+		r := e.runner("p1")
+		for run := 1; run <= 6; run++ {
+			start := clk.Now()
+			rep, err := r.Once(ctx, ch.ID)
+			if err != nil || rep.Channels[0].Stored == 0 {
+				t.Fatalf("run %d: %+v %v", run, rep, err)
+			}
+			st, _ := e.d.SyncState(ctx, ch.ID)
+			if st.Failures != 1 || st.LastError == "" || st.NextRunAt.After(start.Add(time.Minute)) {
+				t.Fatalf("run %d, after progress: %d failures, next in %v, error %q; want 1, a minute, the error",
+					run, st.Failures, st.NextRunAt.Sub(start), st.LastError)
+			}
+			clk.Add(time.Minute)
+		}
+		// A run that stores nothing before it fails adds to the failures.
+		calls = 1
+		start := clk.Now()
+		r.Once(ctx, ch.ID)
+		if st, _ := e.d.SyncState(ctx, ch.ID); st.Failures != 2 || !st.NextRunAt.Equal(start.Add(2*time.Minute)) {
+			t.Errorf("after a run without progress: %d failures, next in %v; want 2, 2 min", st.Failures, st.NextRunAt.Sub(start))
+		}
+	})
+}
