@@ -25,6 +25,19 @@ func limiterFor(clientKey string) *limiter {
 	return l.(*limiter)
 }
 
+// SetRate paces a client key's requests at perSecond instead of Kaufland's
+// documented limit (0: back to it). Only for a sandbox or a test server
+// that allows more: the real API answers 429 above the limit.
+func SetRate(clientKey string, perSecond int) {
+	if perSecond <= 0 {
+		perSecond = RequestsPerSecond
+	}
+	l := limiterFor(clientKey)
+	l.mu.Lock()
+	l.every = time.Second / time.Duration(perSecond)
+	l.mu.Unlock()
+}
+
 // wait takes the next free slot, or returns when ctx ends.
 func (l *limiter) wait(ctx context.Context) error {
 	l.mu.Lock()
