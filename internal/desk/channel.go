@@ -47,8 +47,8 @@ type Channel struct {
 	ForbidContact bool `json:"forbid_contact"`
 	// Backoffice finds a marketplace order in the PrestaShop back office.
 	Backoffice BackofficeRule `json:"backoffice,omitzero"`
-	Active        bool      `json:"active"`
-	CreatedAt     time.Time `json:"created_at"`
+	Active     bool           `json:"active"`
+	CreatedAt  time.Time      `json:"created_at"`
 }
 
 // OrderLink returns the channel's URL for an order, or "" when it has none.
