@@ -70,6 +70,9 @@ func (d *Desk) SaveChannel(ctx context.Context, actor Actor, c Channel) (Channel
 				return err
 			}
 		}
+		if err := checkBackofficeChannel(ctx, tx, c); err != nil {
+			return err
+		}
 		if c.ID == 0 {
 			c.CreatedAt = d.Now()
 			return tx.InsertChannel(ctx, &c)
@@ -117,6 +120,23 @@ func checkChannel(c *Channel) error {
 		}
 	}
 	c.GuardNames = names
+	return checkBackoffice(&c.Backoffice)
+}
+
+// checkBackofficeChannel checks that a rule points at a PrestaShop channel.
+func checkBackofficeChannel(ctx context.Context, tx Tx, c Channel) error {
+	if !c.Backoffice.Set() {
+		return nil
+	}
+	bo, err := tx.ChannelByID(ctx, c.Backoffice.ChannelID)
+	switch {
+	case IsNotFound(err):
+		return Invalid("backoffice_channel", "canal du back-office inconnu")
+	case err != nil:
+		return err
+	case bo.Kind != ChannelPrestaShop || bo.ID == c.ID:
+		return Invalid("backoffice_channel", "le back-office doit être un canal PrestaShop")
+	}
 	return nil
 }
 

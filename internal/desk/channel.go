@@ -44,9 +44,11 @@ type Channel struct {
 	// GuardNames are the names that identify this channel in a text ("Kaufland", "real.de").
 	GuardNames []string `json:"guard_names"`
 	// ForbidContact makes the reply check warn on links, emails and phone numbers.
-	ForbidContact bool      `json:"forbid_contact"`
-	Active        bool      `json:"active"`
-	CreatedAt     time.Time `json:"created_at"`
+	ForbidContact bool `json:"forbid_contact"`
+	// Backoffice finds a marketplace order in the PrestaShop back office.
+	Backoffice BackofficeRule `json:"backoffice,omitzero"`
+	Active     bool           `json:"active"`
+	CreatedAt  time.Time      `json:"created_at"`
 }
 
 // OrderLink returns the channel's URL for an order, or "" when it has none.

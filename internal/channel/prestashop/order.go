@@ -122,6 +122,12 @@ func (p *Connector) Order(ctx context.Context, ref string) (channel.Order, error
 	if err != nil {
 		return channel.Order{}, err
 	}
+	return p.orderDetail(ctx, o)
+}
+
+// orderDetail reads the rest of an order: states, history, parcels,
+// customer, address.
+func (p *Connector) orderDetail(ctx context.Context, o psOrder) (channel.Order, error) {
 	lang := o.Lang.String()
 	out := channel.Order{
 		Ref:       o.Reference.String(),

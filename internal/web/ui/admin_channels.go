@@ -30,6 +30,11 @@ type channelData struct {
 	Kinds  []desk.ChannelKind
 	Errors map[string]string
 	Conn   *connectionView // the connection, sync and intake of a saved channel
+	// Backoffice is « Commandes dans le back-office » (marketplaces);
+	// Presets the known marketplaces a new channel can start from.
+	Backoffice *backofficeForm
+	Presets    []channelPreset
+	Preset     string
 }
 
 func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) error {
@@ -68,7 +73,13 @@ func (h *adminChannels) edit(w http.ResponseWriter, r *http.Request, s session) 
 			return desk.NotFound("canal")
 		}
 	}
-	return h.render(w, r, s, http.StatusOK, form, map[string]string{})
+	out := connectionOutcome{}
+	// A channel made from a preset: its known API address fills the
+	// connection form (still to save, with the key).
+	if p, ok := presetByID(r.URL.Query().Get("preset")); ok && p.BaseURL != "" && form.Kind == p.Kind {
+		out.Values = map[string]string{"base_url": p.BaseURL}
+	}
+	return h.renderWith(w, r, s, http.StatusOK, form, map[string]string{}, out)
 }
 
 func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string) error {
@@ -78,6 +89,15 @@ func (h *adminChannels) render(w http.ResponseWriter, r *http.Request, s session
 // renderWith shows the channel's page with the outcome of a connection
 // form (its errors, a test's result).
 func (h *adminChannels) renderWith(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string, out connectionOutcome) error {
+	return h.renderAll(w, r, s, status, form, errs, out, nil)
+}
+
+// renderTest shows the channel's form as typed with « Tester »'s outcome.
+func (h *adminChannels) renderTest(w http.ResponseWriter, r *http.Request, s session, form desk.Channel, test *backofficeForm) error {
+	return h.renderAll(w, r, s, http.StatusOK, form, map[string]string{}, connectionOutcome{}, test)
+}
+
+func (h *adminChannels) renderAll(w http.ResponseWriter, r *http.Request, s session, status int, form desk.Channel, errs map[string]string, out connectionOutcome, test *backofficeForm) error {
 	agents, err := h.desk.Agents(r.Context())
 	if err != nil {
 		return err
@@ -87,8 +107,17 @@ func (h *adminChannels) renderWith(w http.ResponseWriter, r *http.Request, s ses
 		title = form.Name
 	}
 	d := channelData{page: adminPage(r, h.desk, h.views, s, title, "channels"), Form: form, Guard: strings.Join(form.GuardNames, "\n"),
-		Agents: agents, Kinds: desk.ChannelKinds, Errors: errs}
-	if form.ID != 0 {
+		Agents: agents, Kinds: desk.ChannelKinds, Errors: errs, Preset: r.PostFormValue("preset")}
+	if d.Backoffice, err = h.backofficeForm(r.Context()); err != nil {
+		return err
+	}
+	if test != nil {
+		d.Backoffice.Tested, d.Backoffice.TestRef, d.Backoffice.Looked, d.Backoffice.Found, d.Backoffice.Error = true, test.TestRef, test.Looked, test.Found, test.Error
+	}
+	if form.ID == 0 {
+		d.Presets = channelPresets()
+		d.Scripts = []string{"admin_channel.js"}
+	} else {
 		d.Conn = h.conn.view(r.Context(), translator(s.lang()), s, form, out)
 	}
 	d.Notice = noticeOf(r, s)
@@ -101,19 +130,32 @@ func (h *adminChannels) save(w http.ResponseWriter, r *http.Request, s session) 
 	if err != nil {
 		return err
 	}
-	responsible, _ := strconv.ParseInt(r.PostFormValue("responsible_id"), 10, 64)
-	c := desk.Channel{ID: id, Kind: desk.ChannelKind(r.PostFormValue("kind")), Name: r.PostFormValue("name"),
-		ResponsibleID: responsible, DeadlinePolicy: r.PostFormValue("deadline_policy"), OrderURL: r.PostFormValue("order_url"),
-		GuardNames: splitLines(r.PostFormValue("guard_names")), ForbidContact: r.PostFormValue("forbid_contact") == "1",
-		Active: r.PostFormValue("active") == "1"}
-	if _, err := h.desk.SaveChannel(r.Context(), s.actor(), c); err != nil {
+	c := h.channelFromForm(r, id)
+	c.Backoffice = backofficeRuleOf(r)
+	preset := r.PostFormValue("preset")
+	applyPreset(&c, preset)
+	saved, err := h.desk.SaveChannel(r.Context(), s.actor(), c)
+	if err != nil {
 		if desk.ErrorCode(err) != desk.EInvalid {
 			return err
 		}
 		return h.render(w, r, s, http.StatusBadRequest, c, map[string]string{desk.ErrorField(err): desk.ErrorMessage(err)})
 	}
+	if p, ok := presetByID(preset); ok && id == 0 && p.BaseURL != "" && saved.Kind == p.Kind {
+		redirect(w, r, "/admin/channels/"+strconv.FormatInt(saved.ID, 10)+"?ok=saved&preset="+p.ID+"#connection")
+		return nil
+	}
 	redirect(w, r, "/admin/channels?ok=saved")
 	return nil
+}
+
+// channelFromForm reads the channel's main form (the rule aside).
+func (h *adminChannels) channelFromForm(r *http.Request, id int64) desk.Channel {
+	responsible, _ := strconv.ParseInt(r.PostFormValue("responsible_id"), 10, 64)
+	return desk.Channel{ID: id, Kind: desk.ChannelKind(r.PostFormValue("kind")), Name: r.PostFormValue("name"),
+		ResponsibleID: responsible, DeadlinePolicy: r.PostFormValue("deadline_policy"), OrderURL: r.PostFormValue("order_url"),
+		GuardNames: splitLines(r.PostFormValue("guard_names")), ForbidContact: r.PostFormValue("forbid_contact") == "1",
+		Active: r.PostFormValue("active") == "1"}
 }
 
 // splitLines reads a list typed one a line (commas accepted too).

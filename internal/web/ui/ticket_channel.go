@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"guichet/internal/channel"
@@ -14,6 +15,7 @@ import (
 type ticketDeps struct {
 	cs  *channel.Connectors
 	out DeliveryControl
+	bo  *channel.Backoffice
 }
 
 // decorate adds to a ticket's page what comes from its channel: the
@@ -25,6 +27,7 @@ func (deps ticketDeps) decorate(ctx context.Context, v *views, tr translator, d 
 			d.Scripts = append(d.Scripts, "actions.js")
 		}
 	}
+	deps.emailThread(d, tv)
 	unknown := map[int64]desk.OutboxEntry{}
 	if deps.out != nil && hasUnsent(tv.Messages) {
 		es, err := deps.out.Deliveries(ctx, s.actor(), desk.DeliveryFilter{States: []desk.DeliveryState{desk.OutboxUnknown, desk.OutboxFailed}, ChannelID: tv.Channel.ID, TicketID: tv.Ticket.ID})
@@ -56,6 +59,46 @@ func (deps ticketDeps) decorate(ctx context.Context, v *views, tr translator, d 
 			m.DeliveryLabel = tr.T("delivery." + m.DeliveryState)
 		}
 	}
+}
+
+// emailThread decides whether the ticket offers its Email thread: seed
+// 001 offers it only for orders that exist in the back office, and it
+// needs an address (the ticket's real email, or the back-office order's
+// customer's). The page never waits for the shop: it goes by what the
+// last lookup found (channel.Backoffice.Remembered); when there was none
+// yet, the tab is rendered hidden and the integrations fragment, which
+// looks the order up, shows it (actions.js). A thread that already has
+// messages stays.
+func (deps ticketDeps) emailThread(d *ticketData, tv desk.TicketView) {
+	i := slices.IndexFunc(d.Tabs, func(t threadTab) bool { return t.ThreadKind == string(desk.ThreadEmail) })
+	if i < 0 || len(d.Tabs[i].Messages) > 0 || d.ReplyTab == d.Tabs[i].Key {
+		return
+	}
+	offer, known := deps.emailOffer(tv)
+	switch {
+	case offer:
+	case !known:
+		d.Tabs[i].Hidden = true
+	default:
+		d.Tabs = slices.Delete(d.Tabs, i, i+1)
+	}
+}
+
+// emailOffer says whether the Email thread is offered, and whether that
+// is known yet (false: the fragment will tell).
+func (deps ticketDeps) emailOffer(tv desk.TicketView) (offer, known bool) {
+	ch, ref := tv.Channel, tv.Ticket.OrderRef
+	if deps.bo == nil || ref == "" || (ch.Kind != desk.ChannelPrestaShop && !ch.Backoffice.Set()) {
+		return false, true
+	}
+	if _, ok := deps.cs.Registry().Kind(ch.Kind); !ok {
+		return false, true
+	}
+	o, found, known := deps.bo.Remembered(ch, ref)
+	if !known {
+		return false, false
+	}
+	return found && (tv.Ticket.RealEmail != "" || o.Email != ""), true
 }
 
 func hasUnsent(ms []desk.Message) bool {

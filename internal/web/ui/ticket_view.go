@@ -106,6 +106,9 @@ type threadTab struct {
 	Replyable  bool
 	ExternalID string // the channel's number for the conversation (Kaufland's ticket number)
 	Status     string // the channel's status of it, in its words (« Fermé par l'acheteur »)
+	// Hidden: the Email thread, until the integrations fragment says the
+	// order is in the back office (see emailThread).
+	Hidden bool
 }
 
 type messageView struct {

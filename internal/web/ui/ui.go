@@ -65,7 +65,11 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /next", page((&nextTicket{desk: dk, views: v}).serve))
 	mux.Handle("GET /events", page(newEventStream(d.Hub, d.StreamsPerSession).serve))
 
-	tp := ticketDeps{cs: d.Connectors, out: d.Deliveries}
+	var bo *channel.Backoffice
+	if d.Connectors != nil {
+		bo = channel.NewBackoffice(d.Connectors, 0)
+	}
+	tp := ticketDeps{cs: d.Connectors, out: d.Deliveries, bo: bo}
 	mux.Handle("GET /tickets/{id}", page((&ticketPage{desk: dk, views: v, deps: tp}).serve))
 	mux.Handle("GET /tickets/{id}/live", page((&ticketPage{desk: dk, views: v, deps: tp, fragment: true}).serve))
 	mux.Handle("POST /tickets/{id}", page((&updateTicket{desk: dk, views: v, deps: tp}).serve))
@@ -73,7 +77,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /tickets/{id}/notes", page((&addNote{desk: dk, views: v, deps: tp}).serve))
 	mux.Handle("POST /tickets/{id}/typing", page((&typingPing{hub: d.Hub}).serve))
 	mux.Handle("POST /tickets/{id}/messages/{mid}/{op}", page((&messageDelivery{out: d.Deliveries}).serve))
-	mux.Handle("GET /tickets/{id}/integrations", page((&ticketIntegrations{cs: d.Connectors, views: v, log: d.Log}).serve))
+	mux.Handle("GET /tickets/{id}/integrations", page((&ticketIntegrations{cs: d.Connectors, bo: bo, views: v, log: d.Log}).serve))
 	mux.Handle("POST /tickets/{id}/actions/{action}", page((&runTicketAction{cs: d.Connectors}).serve))
 
 	mux.Handle("GET /settings", page((&settingsPage{desk: dk, views: v}).serve))
@@ -90,6 +94,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /admin/channels/{id}", admin(channels.save))
 	mux.Handle("POST /admin/channels/{id}/settings", admin((&saveChannelSettings{cs: d.Connectors, page: channels}).serve))
 	mux.Handle("POST /admin/channels/{id}/test", admin((&testChannel{cs: d.Connectors, page: channels}).serve))
+	mux.Handle("POST /admin/channels/{id}/backoffice-test", admin((&testBackoffice{bo: bo, page: channels}).serve))
 	mux.Handle("POST /admin/channels/{id}/sync", admin((&steerSync{sync: d.Sync, page: channels}).serve))
 	deliveries := &adminDeliveries{desk: dk, out: d.Deliveries, views: v}
 	mux.Handle("GET /admin/deliveries", admin(deliveries.list))

@@ -11,7 +11,11 @@ import (
 // makes them), PerSecond of them sharing each second, the oldest Span
 // before the clock.
 type Dataset struct {
-	Threads   int
+	Threads int
+	// Orders is how many orders the shop holds in all: those of the
+	// threads, and as many more without one (a shop has far more orders
+	// than customer-service threads).
+	Orders    int
 	Messages  int
 	PerSecond int
 	Span      time.Duration
@@ -38,6 +42,9 @@ func (s *Server) generate(d Dataset) {
 			t.Order, t.Customer = s.AddOrder(Order{Customer: c, Reference: fmt.Sprintf("DS%06d", i)}), c
 		}
 		threads[i] = s.AddThread(t)
+	}
+	for i := d.Threads - d.Threads/3; i < d.Orders; i++ {
+		s.AddOrder(Order{Customer: 1, Reference: fmt.Sprintf("DO%07d", i)})
 	}
 	step := d.Span / time.Duration(max(1, d.Messages/d.PerSecond))
 	for i := range d.Messages {

@@ -187,6 +187,7 @@ type Order struct {
 	// parcel's tracking number.
 	Carrier, CarrierURL, Tracking string
 	Address                       Address
+	Note                          string // as a marketplace module writes it: « Commande Fnac n° … »
 }
 
 // Address is a delivery address.
@@ -242,7 +243,7 @@ func (s *Server) AddOrder(o Order) int {
 		"payment": o.Payment, "recyclable": "0", "gift": "0", "mobile_theme": "0", "total_discounts": "0.000000",
 		"total_paid": o.Total, "total_paid_tax_incl": o.Total, "total_paid_real": o.Total, "total_products": o.Total,
 		"total_products_wt": o.Total, "total_shipping": "0.000000", "conversion_rate": "1.000000", "round_mode": "2", "round_type": "2",
-		"reference": o.Reference})
+		"reference": o.Reference, "note": o.Note})
 	if or.f["reference"] == "" {
 		or.f["reference"] = fmt.Sprintf("XKBKNABJK%d", or.id)
 	}

@@ -32,6 +32,12 @@
       }
       const data = JSON.parse((doc.getElementById('int-data') || {}).textContent || '{}');
       if (g.fillVariable && data.tracking_url) g.fillVariable('lien_suivi', data.tracking_url);
+      // The Email thread is offered once the order is known to the back
+      // office (the page rendered its tab hidden until then).
+      const emailTab = $('tab-email');
+      if (emailTab && data.email_thread) emailTab.hidden = false;
+      propose('p-delivery', data.delivered, data.delivered_label);
+      propose('p-email', data.email, data.email);
       actions = data.actions || [];
       buildMenu();
     } catch (e) {
@@ -39,6 +45,26 @@
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  // ---- « Proposer : 03/03/2026 » next to a ticket's field the back office
+  // knows: a click fills it; the agent still saves it.
+  function propose(id, value, label) {
+    const input = $(id);
+    if (!input || !value || input.value === value) return;
+    const old = $(id + '-propose');
+    if (old) old.remove();
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'btn small propose'; b.id = id + '-propose';
+    b.textContent = g.t('propose', label); b.title = g.t('propose_title');
+    b.addEventListener('click', () => {
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      b.remove();
+      input.focus();
+    });
+    input.after(b);
   }
 
   // ---- The menu.

@@ -50,7 +50,7 @@
   }
 
   function cycleTab(step) {
-    const tabs = Array.from(document.querySelectorAll('#threads [role=tab]'));
+    const tabs = Array.from(document.querySelectorAll('#threads [role=tab]:not([hidden])'));
     const i = tabs.findIndex((t) => t.dataset.tab === activeTab);
     showTab(tabs[(i + step + tabs.length) % tabs.length].dataset.tab, true);
   }
