@@ -149,7 +149,13 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			// Not now: the lease runs out and the next claim looks again.
 			return outcomeRetrying, "vérification impossible pour l'instant : " + err.Error()
 		case found:
-			return r.settle(ctx, outcomeDelivered, func(c context.Context) error { return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At) })
+			return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
+				if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
+					return err
+				}
+				r.openedThread(c, reply, sent)
+				return nil
+			})
 		}
 	}
 	if err := d.MarkSending(ctx, e.MessageID, r.c.Owner, r.now().Add(r.c.Lease)); err != nil {
@@ -166,14 +172,13 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
 				return err
 			}
-			if reply.ThreadExternalID == "" && sent.ThreadExternalID != "" {
-				if err := d.DeliveryOpenedThread(c, e.MessageID, sent.ThreadExternalID); err != nil {
-					r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", e.MessageID, "err", err)
-				}
-			}
+			r.openedThread(c, reply, sent)
 			return nil
 		})
 	}
+	// A conversation opened before the message failed is ours all the
+	// same: recorded before the retry, which then writes into it.
+	r.openedThread(context.WithoutCancel(ctx), reply, sent)
 	if ctx.Err() != nil {
 		// Stopping mid-send: it stays "sending"; whoever claims it after
 		// the lease looks it up first.
@@ -195,6 +200,19 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 		return r.settle(ctx, outcomeRetrying, func(c context.Context) error {
 			return d.DeliveryFailed(c, e.MessageID, describe(err), false, r.now().Add(wait))
 		})
+	}
+}
+
+// openedThread records the conversation a reply without one went to
+// (Sent.ThreadExternalID), on the reply's thread. A failure to record is
+// logged: the next fetch brings the conversation in all the same, and a
+// retry's Lookup finds it by the order.
+func (r *Runner) openedThread(ctx context.Context, reply channel.Reply, sent channel.Sent) {
+	if reply.ThreadExternalID != "" || sent.ThreadExternalID == "" {
+		return
+	}
+	if err := r.c.Desk.DeliveryOpenedThread(ctx, reply.MessageID, sent.ThreadExternalID); err != nil {
+		r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", reply.MessageID, "err", err)
 	}
 }
 
