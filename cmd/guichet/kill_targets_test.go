@@ -160,6 +160,7 @@ func kauflandTarget(t *testing.T, heavy bool) *killTarget {
 func miraklTarget(t *testing.T, heavy bool) *killTarget {
 	tg := newKillTarget()
 	tg.kind, tg.name, tg.orders, tg.replies, tg.span = "mirakl", "Fnac", 80, 250, 2*time.Minute
+	tg.startsOperator = true
 	messages, orderLess := 1200, 12
 	if heavy {
 		tg.orders, messages, orderLess, tg.replies, tg.span = 400, 6000, 60, 1000, 30*time.Minute

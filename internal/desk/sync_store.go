@@ -23,6 +23,10 @@ type SyncTx interface {
 	// SetThreadExternalID names a thread of ours with the channel's
 	// conversation id (a reply that opened it).
 	SetThreadExternalID(ctx context.Context, threadID int64, externalID string) error
+	// MergeThread moves a thread's messages into another thread of the
+	// same ticket and deletes it (our thread of a conversation that was
+	// fetched as a thread of its own first).
+	MergeThread(ctx context.Context, from, into int64) error
 }
 
 // OutboxTx is what the outbox use cases ask of storage.

@@ -150,11 +150,10 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			return outcomeRetrying, "vérification impossible pour l'instant : " + err.Error()
 		case found:
 			return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
-				if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
+				if err := r.openedThread(c, reply, sent); err != nil {
 					return err
 				}
-				r.openedThread(c, reply, sent)
-				return nil
+				return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At)
 			})
 		}
 	}
@@ -168,17 +167,20 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	sent, err := conn.Send(sctx, reply)
 	cancel()
 	if err == nil {
+		// The conversation first: a process that dies between the two
+		// leaves the reply "sending", looked up (and found) by the next.
 		return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
-			if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
+			if err := r.openedThread(c, reply, sent); err != nil {
 				return err
 			}
-			r.openedThread(c, reply, sent)
-			return nil
+			return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At)
 		})
 	}
 	// A conversation opened before the message failed is ours all the
 	// same: recorded before the retry, which then writes into it.
-	r.openedThread(context.WithoutCancel(ctx), reply, sent)
+	if err := r.openedThread(context.WithoutCancel(ctx), reply, sent); err != nil {
+		r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", reply.MessageID, "err", err)
+	}
 	if ctx.Err() != nil {
 		// Stopping mid-send: it stays "sending"; whoever claims it after
 		// the lease looks it up first.
@@ -204,16 +206,12 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 }
 
 // openedThread records the conversation a reply without one went to
-// (Sent.ThreadExternalID), on the reply's thread. A failure to record is
-// logged: the next fetch brings the conversation in all the same, and a
-// retry's Lookup finds it by the order.
-func (r *Runner) openedThread(ctx context.Context, reply channel.Reply, sent channel.Sent) {
+// (Sent.ThreadExternalID) on the reply's thread.
+func (r *Runner) openedThread(ctx context.Context, reply channel.Reply, sent channel.Sent) error {
 	if reply.ThreadExternalID != "" || sent.ThreadExternalID == "" {
-		return
+		return nil
 	}
-	if err := r.c.Desk.DeliveryOpenedThread(ctx, reply.MessageID, sent.ThreadExternalID); err != nil {
-		r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", reply.MessageID, "err", err)
-	}
+	return r.c.Desk.DeliveryOpenedThread(ctx, reply.MessageID, sent.ThreadExternalID)
 }
 
 // settle records an outcome through desk, even when ctx ends right after
