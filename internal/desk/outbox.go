@@ -27,6 +27,10 @@ type Outgoing struct {
 	Ticket   Ticket
 	Thread   Thread
 	Customer Customer // zero when the ticket has none
+	// OpeningAhead: the thread has no conversation on the channel yet and
+	// an earlier reply of it, not settled, is to open one; this one waits
+	// for it rather than open a second conversation.
+	OpeningAhead bool
 }
 
 // OutgoingReply reads a queued reply and what its channel needs to know.
@@ -54,6 +58,11 @@ func (d *Desk) OutgoingReply(ctx context.Context, messageID int64) (Outgoing, er
 		}
 		if o.Ticket.CustomerID != 0 {
 			if o.Customer, err = tx.CustomerByID(ctx, o.Ticket.CustomerID); err != nil && !IsNotFound(err) {
+				return err
+			}
+		}
+		if o.Thread.ID != 0 && o.Thread.ExternalID == "" {
+			if o.OpeningAhead, err = tx.OpeningAhead(ctx, o.Thread.ID, messageID); err != nil {
 				return err
 			}
 		}

@@ -49,6 +49,9 @@ type OutboxTx interface {
 	// its source id when sourceID is not "".
 	SetMessageDelivery(ctx context.Context, messageID int64, d Delivery, deliveryError, sourceID string) error
 	MessageByID(ctx context.Context, id int64) (Message, error)
+	// OpeningAhead says whether an earlier reply of the thread is still
+	// queued or being sent.
+	OpeningAhead(ctx context.Context, threadID, messageID int64) (bool, error)
 	// EchoCandidates are a ticket's replies of ours the channel may echo:
 	// out, written by an agent, without a source id yet.
 	EchoCandidates(ctx context.Context, ticketID int64) ([]EchoCandidate, error)

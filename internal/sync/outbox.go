@@ -19,6 +19,9 @@ const (
 	// noConnectorWait is how long a reply whose channel has no connector
 	// waits before it is looked at again.
 	noConnectorWait = 10 * time.Minute
+	// openingWait is how long a reply waits for an earlier one of its
+	// thread that opens the conversation on the channel.
+	openingWait = 5 * time.Second
 )
 
 type outcome int
@@ -128,6 +131,12 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	}
 	if e.State != desk.OutboxQueued && e.State != desk.OutboxSending {
 		return outcomeSkipped, "" // settled since the claim (its echo, an agent)
+	}
+	if o.OpeningAhead && e.State == desk.OutboxQueued {
+		// Sent now, it would open a second conversation beside the one the
+		// earlier reply opens: after it, it goes into that one.
+		release(openingWait)
+		return outcomeRetrying, ""
 	}
 	lk, canLook := conn.(channel.Looker)
 	if e.State == desk.OutboxSending || (e.Attempts > 0 && canLook) {
