@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -21,40 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"guichet/internal/channel/kaufland/kauflandfake"
 	"guichet/internal/desk"
 	"guichet/internal/store/storetest"
 )
-
-// killFake is a kauflandfake behind a handler that fails a share of the
-// requests on purpose (through the fake's own Inject, so that each fault
-// is the fake's), counting them by kind.
-type killFake struct {
-	*kauflandfake.Server
-	rate     atomic.Int64 // per mille of the requests that fail
-	mu       gosync.Mutex
-	rnd      *mrand.Rand
-	injected map[kauflandfake.FaultKind]int
-}
-
-var killFaultKinds = []kauflandfake.FaultKind{kauflandfake.RateLimit, kauflandfake.ServerError, kauflandfake.Drop,
-	kauflandfake.DropAfter, kauflandfake.Slow}
-
-var faultNames = map[kauflandfake.FaultKind]string{kauflandfake.RateLimit: "429", kauflandfake.ServerError: "500",
-	kauflandfake.Drop: "drop", kauflandfake.DropAfter: "drop-after", kauflandfake.Slow: "slow"}
-
-func (f *killFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if rate := f.rate.Load(); rate > 0 {
-		f.mu.Lock()
-		if f.rnd.Int64N(1000) < rate {
-			k := killFaultKinds[f.rnd.IntN(len(killFaultKinds))]
-			f.injected[k]++
-			f.Inject(kauflandfake.Fault{Kind: k, RetryAfter: "1", Delay: 2 * time.Second})
-		}
-		f.mu.Unlock()
-	}
-	f.Server.ServeHTTP(w, r)
-}
 
 // The issue's fault test, for real: `guichet serve` as a process of its
 // own syncs a Kaufland fake holding thousands of messages over hundreds
@@ -73,34 +41,19 @@ func TestSyncSurvivesKillsAgainstKaufland(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	t.Run("sqlite", func(t *testing.T) { killTest(t, "") })
-	t.Run("postgres", func(t *testing.T) { killTest(t, storetest.PostgresSchemaURL(t)) })
+	t.Run("sqlite", func(t *testing.T) { killTest(t, "", kauflandTarget) })
+	t.Run("postgres", func(t *testing.T) { killTest(t, storetest.PostgresSchemaURL(t), kauflandTarget) })
 }
 
-func killTest(t *testing.T, database string) {
+func killTest(t *testing.T, database string, newTarget func(t *testing.T, heavy bool) *killTarget) {
 	ctx := context.Background()
 	began := time.Now()
-	// The default keeps `go test ./...` within a minute or two per engine;
-	// under these faults and kills a process makes a few messages' progress
-	// a second (each 429 pauses the seller's requests for a second, each
-	// slow answer takes two, each kill loses the tickets read).
-	orders, messages, replies, span := 60, 400, 80, 3*time.Minute
-	if os.Getenv("GUICHET_FAULT_HEAVY") == "1" {
-		orders, messages, replies, span = 220, 2400, 300, 30*time.Minute
-	}
-	fake, err := kauflandfake.New(kauflandfake.WithRealClock(),
-		kauflandfake.WithDataset(kauflandfake.Dataset{Orders: orders, Messages: messages, PerSecond: 12, Seed: 42}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kf := &killFake{Server: fake, rnd: mrand.New(mrand.NewPCG(7, uint64(time.Now().UnixNano()))), injected: map[kauflandfake.FaultKind]int{}}
-	srv := httptest.NewServer(kf)
-	fake.SetURL(srv.URL)
+	tg := newTarget(t, os.Getenv("GUICHET_FAULT_HEAVY") == "1")
+	orders, replies, span := tg.orders, tg.replies, tg.span
+	srv := httptest.NewServer(tg)
+	tg.setURL(srv.URL)
 	defer srv.Close()
-	var want []string // the fake's messages, by source id
-	for _, m := range fake.Messages() {
-		want = append(want, "m"+strconv.FormatInt(m.ID, 10))
-	}
+	want := tg.want() // the fake's messages, by source id
 
 	data := t.TempDir()
 	c := &common{data: data, database: database}
@@ -122,10 +75,11 @@ func killTest(t *testing.T, database string) {
 		cmd.Env = env
 		return cmd
 	}
-	settings := fake.Settings()
-	if out, err := guichet("channel", "add", "--kind", "kaufland", "--name", "Kaufland",
-		"--setting", "base_url="+settings["base_url"], "--setting", "client_key="+settings["client_key"],
-		"--setting", "secret_key="+settings["secret_key"], "--setting", "storefront=de").CombinedOutput(); err != nil {
+	add := []string{"channel", "add", "--kind", tg.kind, "--name", tg.name}
+	for _, kv := range tg.settings() {
+		add = append(add, "--setting", kv)
+	}
+	if out, err := guichet(add...).CombinedOutput(); err != nil {
 		t.Fatalf("channel add: %v\n%s", err, out)
 	}
 	chs, err := d.Channels(ctx)
@@ -216,8 +170,23 @@ func killTest(t *testing.T, database string) {
 			case <-tick.C:
 			}
 			var ids []int64
-			rows, err := s.DB().QueryContext(ctx, `SELECT DISTINCT t.id FROM tickets t JOIN threads th ON th.ticket_id = t.id
-				WHERE t.channel_id = $1 AND th.kind = 'customer' AND th.external_id <> '' ORDER BY t.id`, ch.ID)
+			// Replies to the customer, in her conversation; where the
+			// channel opens operator threads, one in five to the operator
+			// of an order without such a thread yet (the reply opens it),
+			// one in five to an operator thread we have, opened on the
+			// channel or still on its way.
+			kind := desk.ThreadCustomer
+			q := `SELECT DISTINCT t.id FROM tickets t JOIN threads th ON th.ticket_id = t.id
+				WHERE t.channel_id = $1 AND th.kind = 'customer' AND th.external_id <> '' ORDER BY t.id`
+			switch {
+			case tg.startsOperator && i%5 == 2:
+				kind, q = desk.ThreadOperator, `SELECT t.id FROM tickets t WHERE t.channel_id = $1 AND t.order_ref <> ''
+					AND NOT EXISTS (SELECT 1 FROM threads th WHERE th.ticket_id = t.id AND th.kind = 'operator') ORDER BY t.id`
+			case tg.startsOperator && i%5 == 4:
+				kind, q = desk.ThreadOperator, `SELECT DISTINCT t.id FROM tickets t JOIN threads th ON th.ticket_id = t.id
+					WHERE t.channel_id = $1 AND t.order_ref <> '' AND th.kind = 'operator' ORDER BY t.id`
+			}
+			rows, err := s.DB().QueryContext(ctx, q, ch.ID)
 			if err == nil {
 				for rows.Next() {
 					var id int64
@@ -230,8 +199,8 @@ func killTest(t *testing.T, database string) {
 				continue
 			}
 			text := fmt.Sprintf("Réponse n° %d : nous regardons votre commande.", i)
-			in := desk.ReplyInput{TicketID: ids[r.IntN(len(ids))], Body: text, Status: desk.StatusWaitingCustomer, Confirmed: true}
-			if i%10 == 0 {
+			in := desk.ReplyInput{TicketID: ids[r.IntN(len(ids))], ThreadKind: kind, Body: text, Status: desk.StatusWaitingCustomer, Confirmed: true}
+			if i%10 == 0 && !tg.noFiles {
 				in.Attachments = []desk.NewAttachment{{Name: fmt.Sprintf("bon-%d.txt", i), ContentType: "text/plain",
 					Data: strings.NewReader("Bon de retour " + strconv.Itoa(i))}}
 			}
@@ -262,7 +231,7 @@ func killTest(t *testing.T, database string) {
 	}()
 	// Faults on; kill and start again until every message is in and every
 	// reply queued.
-	kf.rate.Store(120)
+	tg.rate.Store(120)
 	r := mrand.New(mrand.NewPCG(5, uint64(time.Now().UnixNano())))
 	kills := 0
 	deadline := time.Now().Add(span)
@@ -292,8 +261,8 @@ func killTest(t *testing.T, database string) {
 	}
 
 	// Faults off: runs that end well, with SIGTERM, until all is quiet.
-	kf.rate.Store(0)
-	faultsLeft := fake.Pending()
+	tg.rate.Store(0)
+	faultsLeft := tg.pending()
 	for round := 0; ; round++ {
 		timePasses()
 		d.RequestSync(ctx, cliAdmin, ch.ID)
@@ -345,10 +314,7 @@ func killTest(t *testing.T, database string) {
 	}
 
 	// Every reply posted once and shown sent, or shown failed or uncertain.
-	posted := map[string][]int64{}
-	for _, p := range fake.Posted() {
-		posted[p.Text] = append(posted[p.Text], p.ID)
-	}
+	posted := tg.posted() // a reply's text → the channel's ids of its posts
 	visible := map[int64]bool{}
 	list, err := d.Deliveries(ctx, cliAdmin, desk.DeliveryFilter{Limit: 1000})
 	if err != nil {
@@ -371,7 +337,7 @@ func killTest(t *testing.T, database string) {
 			t.Errorf("reply %d posted %d times", q.id, len(ids))
 		}
 		switch {
-		case state == "sent" && len(ids) == 1 && source != nil && *source == "m"+strconv.FormatInt(ids[0], 10) && delivery == string(desk.DeliverySent):
+		case state == "sent" && len(ids) == 1 && source != nil && *source == ids[0] && delivery == string(desk.DeliverySent):
 			sent++
 		case (state == "failed" || state == "unknown") && visible[q.id] && delivery == string(desk.DeliveryFailed):
 			if state == "failed" {
@@ -390,49 +356,38 @@ func killTest(t *testing.T, database string) {
 			t.Errorf("reply %d: outbox %q, message %q, source id %s, posted %d times (%v)", q.id, state, delivery, src, len(ids), ids)
 		}
 	}
-	for _, p := range fake.Posted() {
-		if len(p.Files) > 0 {
-			withFiles++
-		}
-	}
+	withFiles = tg.withFiles()
 	// The channel's echo of a reply is the reply, never a message of its own.
 	if n := count(`SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND direction = 'out'`, ch.ID) -
-		count(`SELECT COUNT(*) FROM deliveries WHERE channel_id = $1`, ch.ID); n != wantSeller(fake) {
-		t.Errorf("%d outgoing messages not ours; want the fake's %d seller messages", n, wantSeller(fake))
+		count(`SELECT COUNT(*) FROM deliveries WHERE channel_id = $1`, ch.ID); n != tg.fromSeller() {
+		t.Errorf("%d outgoing messages not ours; want the fake's %d seller messages", n, tg.fromSeller())
 	}
-	for _, v := range fake.Violations() {
-		t.Errorf("kauflandfake: violation de la spec : %s", v)
+	// The same conversation never makes two tickets (nor two threads).
+	if n := count(`SELECT COUNT(*) FROM (SELECT th.kind, th.external_id FROM threads th JOIN tickets t ON t.id = th.ticket_id
+		WHERE t.channel_id = $1 AND th.external_id <> '' GROUP BY th.kind, th.external_id HAVING COUNT(*) > 1) x`, ch.ID); n != 0 {
+		t.Errorf("%d conversations of the channel on more than one ticket or thread", n)
 	}
-	fetches := 0
-	for _, rq := range fake.Requests() {
-		if rq.Method == "GET" && rq.Path == "/tickets/messages" {
-			fetches++
+	// Every thread a reply opened on the channel is named by it.
+	if n := count(`SELECT COUNT(*) FROM threads th JOIN tickets t ON t.id = th.ticket_id
+		WHERE t.channel_id = $1 AND th.external_id = '' AND EXISTS (SELECT 1 FROM messages m JOIN deliveries d ON d.message_id = m.id
+			WHERE m.thread_id = th.id AND d.state = 'sent')`, ch.ID); n != 0 {
+		t.Errorf("%d threads opened by a sent reply but not named by the channel", n)
+	}
+	if tg.conversations != nil {
+		if n, want := count(`SELECT COUNT(*) FROM tickets WHERE channel_id = $1`, ch.ID), tg.conversations(); n != want {
+			t.Errorf("%d tickets; want %d (one per order, one per conversation without an order)", n, want)
 		}
 	}
-	faults := []string{}
-	for _, k := range killFaultKinds {
-		faults = append(faults, fmt.Sprintf("%s %d", faultNames[k], kf.injected[k]))
+	for _, v := range tg.violations() {
+		t.Errorf("%s : violation de la spec : %s", tg.kind, v)
 	}
+	requests, fetches := tg.requests()
+	faults := tg.faults()
 	retried := count(`SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts > 1`) // MarkSending counts each try
-	t.Logf("%d messages over %d orders (%d stored); %d kills; faults injected: %s (%d never used); "+
+	t.Logf("%s: %d messages over %d orders (%d stored); %d kills; faults injected: %s (%d never used); "+
 		"%d replies queued (%d refused by desk): %d sent once (%d posted on a second try or later), %d failed, %d uncertain (%d of them on the channel), %d sent twice; "+
 		"%d posted with a file; %d requests, %d message-list fetches; %s",
-		len(want), orders, len(want)-missing, kills, strings.Join(faults, ", "), faultsLeft,
+		tg.kind, len(want), orders, len(want)-missing, kills, strings.Join(faults, ", "), faultsLeft,
 		len(queue), qerrs.Load(), sent, retried, failed, unknown, failedButPosted, sentTwice, withFiles,
-		len(fake.Requests()), fetches, time.Since(began).Round(time.Second))
-}
-
-// wantSeller counts the fake's seller messages that are not replies of ours.
-func wantSeller(f *kauflandfake.Server) int {
-	ours := map[int64]bool{}
-	for _, p := range f.Posted() {
-		ours[p.ID] = true
-	}
-	n := 0
-	for _, m := range f.Messages() {
-		if m.Role == "seller" && !ours[m.ID] {
-			n++
-		}
-	}
-	return n
+		requests, fetches, time.Since(began).Round(time.Second))
 }

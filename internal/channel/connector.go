@@ -65,10 +65,17 @@ type File struct {
 	Data        []byte
 }
 
-// Sent is what the channel answered to a Send.
+// Sent is what the channel answered to a Send (or what Lookup found).
 type Sent struct {
-	SourceID         string // the channel's id for the message
-	ThreadExternalID string // set when sending opened a conversation
+	SourceID string // the channel's id for the message
+	// ThreadExternalID names the conversation the reply went to whenever
+	// the Reply had none (ThreadExternalID ""): the one sending opened, or
+	// the existing one it was written into. The outbox records it on our
+	// thread so that the channel's next messages land there. A Send that
+	// opened a conversation and then failed to write the message returns
+	// it too, beside its error: the retry must write into that
+	// conversation, not open a second one.
+	ThreadExternalID string
 	At               time.Time
 }
 
@@ -81,7 +88,8 @@ type Tester interface {
 // Looker finds a reply on the channel, for a delivery whose outcome is
 // unknown (the process died between sending and recording). found is
 // false when the channel has no such message; err (ErrCannotTell) when it
-// cannot say, and then the agent decides.
+// cannot say, and then the agent decides. For a Reply without a
+// conversation, the Sent found names the one it is in (ThreadExternalID).
 type Looker interface {
 	Lookup(ctx context.Context, r Reply) (s Sent, found bool, err error)
 }
@@ -109,7 +117,10 @@ type NewThread struct {
 	OrderRef string
 	// Unit is the order line it is about, where the channel opens
 	// conversations per line (Kaufland: an order unit).
-	Unit   string
+	Unit string
+	// Kind is who the conversation is with: the customer (the default) or
+	// the channel's operator (Mirakl's OR43 and M14).
+	Kind   desk.ThreadKind
 	Reason string // one of the channel's reasons (ThreadOpener.Reasons)
 	Body   string
 	Files  []File
@@ -117,9 +128,18 @@ type NewThread struct {
 
 // ThreadOpener starts a conversation on an order.
 type ThreadOpener interface {
-	// Reasons lists what a new conversation can be about, as Options.
-	Reasons() []Option
+	// Reasons lists what a new conversation can be about, as Options. It
+	// may ask the channel (a Mirakl operator has its own topics).
+	Reasons(ctx context.Context) ([]Option, error)
 	OpenThread(ctx context.Context, t NewThread) (ThreadRef, error)
+}
+
+// ThreadStarter is a connector whose Send opens a conversation when the
+// reply has none yet (Reply.ThreadExternalID ""): it says which kinds it
+// can open, on a ticket with an order or without one. The reply zone
+// offers those threads before the channel has any.
+type ThreadStarter interface {
+	StartsThreads(withOrder bool) []desk.ThreadKind
 }
 
 // OrderReader reads an order's details for the integrations panel.

@@ -35,6 +35,11 @@ type Incoming struct {
 	// echoes back (matched to the sent message, not stored twice) or a
 	// message written in the marketplace's back office. Stored outgoing.
 	FromSeller bool `json:"from_seller,omitempty"`
+	// Internal: a seller's private note kept by the channel (PrestaShop's
+	// private customer messages), stored as an internal note of the ticket
+	// its conversation belongs to: no thread, agents only, no change of
+	// status. Deduplicated by SourceID like any message.
+	Internal bool `json:"internal,omitempty"`
 
 	altered bool // cleaned already: a parked message retried
 }
@@ -278,13 +283,16 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 	if p.AuthorKind == "" {
 		p.AuthorKind = AuthorCustomer
 	}
-	if in.FromSeller {
+	if in.Internal {
+		p.FromSeller = true // written on our side; never an echo of a reply (see ingestBatch)
+	}
+	if p.FromSeller {
 		p.AuthorKind = AuthorAgent // one of us, in the marketplace's back office
 	}
 	if p.AuthorKind == AuthorOperator && in.ThreadKind == "" {
 		p.ThreadKind = ThreadOperator
 	}
-	if !p.AuthorKind.Valid() || (p.AuthorKind == AuthorAgent && !in.FromSeller) {
+	if !p.AuthorKind.Valid() || (p.AuthorKind == AuthorAgent && !p.FromSeller) {
 		return p, Invalid("author_kind", "auteur inconnu : %q", in.AuthorKind)
 	}
 	if p.cust, err = checkCustomer(in.Customer); err != nil {

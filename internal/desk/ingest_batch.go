@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"time"
 )
 
 // IngestTx is what an Ingest batch asks of storage: mostly one statement
@@ -147,7 +148,7 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 	rows := make([]*Message, 0, len(fresh))
 	next := map[*Ticket]int{}
 	for _, p := range fresh {
-		if p.in.FromSeller {
+		if p.in.FromSeller && !p.in.Internal {
 			if p.echo, err = b.matchEcho(ctx, p); err != nil {
 				return err
 			}
@@ -165,6 +166,12 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 		}
 		if p.in.FromSeller {
 			p.msg.Direction, p.msg.AuthorName = Out, or(p.in.AuthorName, "Back-office "+ch.Name)
+		}
+		if p.in.Internal {
+			// A note has no thread; the conversation's thread is still
+			// found or opened above, so that an order-less ticket is found
+			// by it when its messages come.
+			p.msg.Internal, p.msg.ThreadID = true, 0
 		}
 		next[p.ticket]++
 		rows = append(rows, &p.msg)
@@ -225,6 +232,15 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	if in.FromSeller {
 		ev.Kind = EventMessageOut
 	}
+	if in.Internal {
+		ev.Kind, ev.New = EventNote, ""
+		b.events = append(b.events, ev)
+		t.LastActivityAt = maxTime(t.LastActivityAt, in.At)
+		b.stored++
+		b.touch(t.ID)
+		b.changes = append(b.changes, Change{TicketID: t.ID, Kind: ev.Kind})
+		return nil
+	}
 	b.events = append(b.events, ev)
 	if in.AuthorKind != AuthorSystem && !in.FromSeller && t.Status != StatusWaitingAdmin {
 		ev := actor
@@ -244,12 +260,23 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	if in.cleaned {
 		b.altered++
 	}
-	if !b.isTouched[t.ID] {
-		b.isTouched[t.ID] = true
-		b.touched = append(b.touched, t.ID)
-	}
+	b.touch(t.ID)
 	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: ev.Kind})
 	return nil
+}
+
+func (b *ingestBatch) touch(ticketID int64) {
+	if !b.isTouched[ticketID] {
+		b.isTouched[ticketID] = true
+		b.touched = append(b.touched, ticketID)
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func (b *ingestBatch) channel(ctx context.Context, id int64) (Channel, error) {

@@ -27,6 +27,10 @@ type Outgoing struct {
 	Ticket   Ticket
 	Thread   Thread
 	Customer Customer // zero when the ticket has none
+	// OpeningAhead: the thread has no conversation on the channel yet and
+	// an earlier reply of it, not settled, is to open one; this one waits
+	// for it rather than open a second conversation.
+	OpeningAhead bool
 }
 
 // OutgoingReply reads a queued reply and what its channel needs to know.
@@ -54,6 +58,11 @@ func (d *Desk) OutgoingReply(ctx context.Context, messageID int64) (Outgoing, er
 		}
 		if o.Ticket.CustomerID != 0 {
 			if o.Customer, err = tx.CustomerByID(ctx, o.Ticket.CustomerID); err != nil && !IsNotFound(err) {
+				return err
+			}
+		}
+		if o.Thread.ID != 0 && o.Thread.ExternalID == "" {
+			if o.OpeningAhead, err = tx.OpeningAhead(ctx, o.Thread.ID, messageID); err != nil {
 				return err
 			}
 		}
@@ -208,35 +217,54 @@ func (d *Desk) settleDelivery(ctx context.Context, messageID int64, state Delive
 
 // DeliveryOpenedThread records the conversation a sent reply opened on the
 // channel, so that the channel's next messages in it go to the same
-// thread. A thread that has an id already keeps it; so does ours when the
-// ticket has that conversation as another thread (fetched first).
+// thread. A thread that has an id already keeps it; when the ticket has
+// that conversation as another thread already (fetched first), our thread
+// joins it.
 func (d *Desk) DeliveryOpenedThread(ctx context.Context, messageID int64, externalID string) error {
 	if externalID == "" {
 		return nil
 	}
 	return d.store.Write(ctx, func(tx Tx) error {
-		m, err := tx.MessageByID(ctx, messageID)
-		if err != nil || m.ThreadID == 0 {
-			return err
-		}
-		threads, err := tx.Threads(ctx, m.TicketID)
-		if err != nil {
-			return err
-		}
-		var own Thread
-		for _, th := range threads {
-			if th.ID == m.ThreadID {
-				own = th
-			}
-		}
-		if own.ID == 0 || own.ExternalID != "" {
-			return nil
-		}
-		for _, th := range threads {
-			if th.Kind == own.Kind && th.ExternalID == externalID {
-				return nil
-			}
-		}
-		return tx.SetThreadExternalID(ctx, own.ID, externalID)
+		_, err := nameOpenedThread(ctx, tx, messageID, externalID, "")
+		return err
 	})
+}
+
+// openedThreadTx is what naming an opened thread asks of storage.
+type openedThreadTx interface {
+	MessageByID(ctx context.Context, id int64) (Message, error)
+	Threads(ctx context.Context, ticketID int64) ([]Thread, error)
+	SetThreadExternalID(ctx context.Context, threadID int64, externalID string) error
+	MergeThread(ctx context.Context, from, into int64) error
+}
+
+// nameOpenedThread gives the reply's thread, if it has no id yet, the
+// channel's conversation id; or, when another thread of the ticket holds
+// that conversation already, merges ours into it. merged is the thread
+// ours was merged into (0 otherwise). A kind other than "" limits it to
+// a thread of ours of that kind.
+func nameOpenedThread(ctx context.Context, tx openedThreadTx, messageID int64, externalID string, kind ThreadKind) (merged int64, err error) {
+	m, err := tx.MessageByID(ctx, messageID)
+	if err != nil || m.ThreadID == 0 {
+		return 0, err
+	}
+	threads, err := tx.Threads(ctx, m.TicketID)
+	if err != nil {
+		return 0, err
+	}
+	var own Thread
+	for _, th := range threads {
+		if th.ID == m.ThreadID {
+			own = th
+		}
+	}
+	if own.ID == 0 || own.ExternalID != "" || kind != "" && own.Kind != kind {
+		return 0, nil
+	}
+	for _, th := range threads {
+		if th.Kind == own.Kind && th.ExternalID == externalID {
+			return th.ID, tx.MergeThread(ctx, own.ID, th.ID)
+		}
+	}
+	return 0, tx.SetThreadExternalID(ctx, own.ID, externalID)
 }

@@ -26,6 +26,7 @@ type syncBatchTx interface {
 	InsertThread(ctx context.Context, th *Thread) error
 	UpdateTicket(ctx context.Context, t *Ticket) error
 	InsertEvent(ctx context.Context, e *Event) error
+	openedThreadTx
 }
 
 // IngestSync stores what one fetch of a channel brought: its messages as
@@ -159,6 +160,18 @@ func (b *ingestBatch) matchEcho(ctx context.Context, p *pending) (bool, error) {
 	b.echoCandidates[p.ticket.ID] = slices.Delete(cs, best, best+1)
 	if err := b.d.recordSent(ctx, b.stx, c.MessageID, p.in.SourceID, c.State != ""); err != nil {
 		return false, err
+	}
+	if p.in.ThreadExternalID != "" {
+		// The reply opened this conversation (its thread of ours has no id
+		// yet) and the echo came before the outbox could say so: one
+		// thread, the channel's.
+		merged, err := nameOpenedThread(ctx, b.stx, c.MessageID, p.in.ThreadExternalID, p.thread.Kind)
+		if err != nil {
+			return false, err
+		}
+		if merged != 0 {
+			delete(b.threadOf, threadKey{p.ticket.ID, p.thread.Kind, ""}) // gone
+		}
 	}
 	b.echoes++
 	b.changes = append(b.changes, Change{TicketID: p.ticket.ID, Kind: EventDelivery})

@@ -23,6 +23,10 @@ type SyncTx interface {
 	// SetThreadExternalID names a thread of ours with the channel's
 	// conversation id (a reply that opened it).
 	SetThreadExternalID(ctx context.Context, threadID int64, externalID string) error
+	// MergeThread moves a thread's messages into another thread of the
+	// same ticket and deletes it (our thread of a conversation that was
+	// fetched as a thread of its own first).
+	MergeThread(ctx context.Context, from, into int64) error
 }
 
 // OutboxTx is what the outbox use cases ask of storage.
@@ -45,6 +49,9 @@ type OutboxTx interface {
 	// its source id when sourceID is not "".
 	SetMessageDelivery(ctx context.Context, messageID int64, d Delivery, deliveryError, sourceID string) error
 	MessageByID(ctx context.Context, id int64) (Message, error)
+	// OpeningAhead says whether an earlier reply of the thread is still
+	// queued or being sent.
+	OpeningAhead(ctx context.Context, threadID, messageID int64) (bool, error)
 	// EchoCandidates are a ticket's replies of ours the channel may echo:
 	// out, written by an agent, without a source id yet.
 	EchoCandidates(ctx context.Context, ticketID int64) ([]EchoCandidate, error)

@@ -55,6 +55,15 @@ func (t *tx) Delivery(ctx context.Context, messageID int64) (desk.OutboxEntry, e
 	return e, notFound(err, "envoi")
 }
 
+// OpeningAhead says whether an earlier reply of the thread is still queued
+// or being sent.
+func (t *tx) OpeningAhead(ctx context.Context, threadID, messageID int64) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM deliveries d JOIN messages m ON m.id = d.message_id
+		WHERE m.thread_id = $1 AND m.id < $2 AND d.state IN ('queued', 'sending')`, threadID, messageID).Scan(&n)
+	return n > 0, err
+}
+
 func (t *tx) UpdateDelivery(ctx context.Context, e *desk.OutboxEntry) error {
 	_, err := t.exec(ctx, `UPDATE deliveries SET state = $1, attempts = $2, next_at = $3, last_error = $4, updated_at = $5,
 		lease_owner = '', lease_until = 0 WHERE message_id = $6`,

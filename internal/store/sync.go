@@ -104,6 +104,17 @@ func (t *tx) SetThreadExternalID(ctx context.Context, threadID int64, externalID
 	return err
 }
 
+// MergeThread moves a thread's messages into another thread of the same
+// ticket and deletes it.
+func (t *tx) MergeThread(ctx context.Context, from, into int64) error {
+	if _, err := t.exec(ctx, `UPDATE messages SET thread_id = $1 WHERE thread_id = $2
+		AND ticket_id = (SELECT ticket_id FROM threads WHERE id = $1)`, into, from); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM threads WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = $1)`, from)
+	return err
+}
+
 // ClaimDueChannels leases up to limit active channels whose run is due at
 // now and that no live lease holds, until `until`, for owner.
 func (s *Store) ClaimDueChannels(ctx context.Context, owner string, now, until time.Time, limit int) ([]desk.SyncState, error) {

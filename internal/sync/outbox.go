@@ -19,6 +19,9 @@ const (
 	// noConnectorWait is how long a reply whose channel has no connector
 	// waits before it is looked at again.
 	noConnectorWait = 10 * time.Minute
+	// openingWait is how long a reply waits for an earlier one of its
+	// thread that opens the conversation on the channel.
+	openingWait = 5 * time.Second
 )
 
 type outcome int
@@ -129,6 +132,12 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	if e.State != desk.OutboxQueued && e.State != desk.OutboxSending {
 		return outcomeSkipped, "" // settled since the claim (its echo, an agent)
 	}
+	if o.OpeningAhead && e.State == desk.OutboxQueued {
+		// Sent now, it would open a second conversation beside the one the
+		// earlier reply opens: after it, it goes into that one.
+		release(openingWait)
+		return outcomeRetrying, ""
+	}
 	lk, canLook := conn.(channel.Looker)
 	if e.State == desk.OutboxSending || (e.Attempts > 0 && canLook) {
 		// A send whose outcome was never recorded, or one that failed in a
@@ -149,7 +158,12 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			// Not now: the lease runs out and the next claim looks again.
 			return outcomeRetrying, "vérification impossible pour l'instant : " + err.Error()
 		case found:
-			return r.settle(ctx, outcomeDelivered, func(c context.Context) error { return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At) })
+			return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
+				if err := r.openedThread(c, reply, sent); err != nil {
+					return err
+				}
+				return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At)
+			})
 		}
 	}
 	if err := d.MarkSending(ctx, e.MessageID, r.c.Owner, r.now().Add(r.c.Lease)); err != nil {
@@ -162,17 +176,19 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	sent, err := conn.Send(sctx, reply)
 	cancel()
 	if err == nil {
+		// The conversation first: a process that dies between the two
+		// leaves the reply "sending", looked up (and found) by the next.
 		return r.settle(ctx, outcomeDelivered, func(c context.Context) error {
-			if err := d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At); err != nil {
+			if err := r.openedThread(c, reply, sent); err != nil {
 				return err
 			}
-			if reply.ThreadExternalID == "" && sent.ThreadExternalID != "" {
-				if err := d.DeliveryOpenedThread(c, e.MessageID, sent.ThreadExternalID); err != nil {
-					r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", e.MessageID, "err", err)
-				}
-			}
-			return nil
+			return d.DeliverySucceeded(c, e.MessageID, sent.SourceID, sent.At)
 		})
+	}
+	// A conversation opened before the message failed is ours all the
+	// same: recorded before the retry, which then writes into it.
+	if err := r.openedThread(context.WithoutCancel(ctx), reply, sent); err != nil {
+		r.c.Log.Warn("outbox : conversation ouverte par l'envoi", "message", reply.MessageID, "err", err)
 	}
 	if ctx.Err() != nil {
 		// Stopping mid-send: it stays "sending"; whoever claims it after
@@ -196,6 +212,15 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			return d.DeliveryFailed(c, e.MessageID, describe(err), false, r.now().Add(wait))
 		})
 	}
+}
+
+// openedThread records the conversation a reply without one went to
+// (Sent.ThreadExternalID) on the reply's thread.
+func (r *Runner) openedThread(ctx context.Context, reply channel.Reply, sent channel.Sent) error {
+	if reply.ThreadExternalID != "" || sent.ThreadExternalID == "" {
+		return nil
+	}
+	return r.c.Desk.DeliveryOpenedThread(ctx, reply.MessageID, sent.ThreadExternalID)
 }
 
 // settle records an outcome through desk, even when ctx ends right after

@@ -64,7 +64,7 @@ func (k *Connector) Actions(ctx context.Context, t channel.Target) ([]channel.Ac
 			Confirm: "Ouvrir ce ticket sur Kaufland ? L'acheteur reçoit le message.",
 			Params: []channel.Param{
 				{Key: "unit", Label: "Unité de commande", Kind: channel.ParamSelect, Options: all},
-				{Key: "reason", Label: "Motif", Kind: channel.ParamSelect, Options: k.Reasons(), Required: true, Default: "contact_other"},
+				{Key: "reason", Label: "Motif", Kind: channel.ParamSelect, Options: reasonLabels, Required: true, Default: "contact_other"},
 				{Key: "message", Label: "Message", Kind: channel.ParamLong, Required: true},
 			}})
 	}

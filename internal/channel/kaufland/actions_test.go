@@ -83,8 +83,8 @@ func TestActionsInSeedOrder(t *testing.T) {
 func TestOpenThread(t *testing.T) {
 	f, c := setup(t)
 	o := f.AddOrder(kauflandfake.Order{Units: []kauflandfake.Unit{{}, {}}})
-	if len(c.Reasons()) != 5 {
-		t.Errorf("reasons %+v", c.Reasons())
+	if rs, err := c.Reasons(context.Background()); len(rs) != 5 || err != nil {
+		t.Errorf("reasons %+v %v", rs, err)
 	}
 	ref, err := c.OpenThread(context.Background(), channel.NewThread{OrderRef: o.ID, Reason: "contact_other", Body: "Votre colis part demain."})
 	if err != nil {

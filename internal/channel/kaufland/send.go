@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"guichet/internal/channel"
+	"guichet/internal/desk"
 )
 
 // maxText is the spec's maxLength of a message's text.
@@ -22,8 +25,7 @@ const maxText = 65535
 // still sent, and desk matches its echo by text.
 func (k *Connector) Send(ctx context.Context, r channel.Reply) (channel.Sent, error) {
 	if r.ThreadExternalID == "" {
-		return channel.Sent{}, &channel.Error{Kind: channel.Refused,
-			Message: "Ce ticket n'existe pas sur Kaufland : ouvrez d'abord un ticket Kaufland sur la commande pour écrire à l'acheteur."}
+		return k.sendOpening(ctx, r)
 	}
 	text := strings.TrimSpace(r.Body)
 	if text == "" {
@@ -65,7 +67,7 @@ func (k *Connector) Send(ctx context.Context, r channel.Reply) (channel.Sent, er
 // reply (clocks differ) or after.
 func (k *Connector) Lookup(ctx context.Context, r channel.Reply) (channel.Sent, bool, error) {
 	if r.ThreadExternalID == "" {
-		return channel.Sent{}, false, nil
+		return k.lookupOpening(ctx, r)
 	}
 	since := time.Time{}
 	if !r.CreatedAt.IsZero() {
@@ -107,4 +109,66 @@ func (k *Connector) findSellerMessage(ctx context.Context, ticketID, text string
 // normalise compares texts as the marketplace may have reflowed them.
 func normalise(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// sendOpening writes a reply on an order that has no Kaufland ticket yet:
+// it opens one with the buyer (on all the order's units), the reply as its
+// first message. The message and the ticket are created by one call.
+func (k *Connector) sendOpening(ctx context.Context, r channel.Reply) (channel.Sent, error) {
+	if r.ThreadKind != "" && r.ThreadKind != desk.ThreadCustomer {
+		return channel.Sent{}, &channel.Error{Kind: channel.Refused,
+			Message: "Kaufland n'ouvre de ticket qu'avec l'acheteur : pour le service client, passez par le portail."}
+	}
+	if r.OrderRef == "" {
+		return channel.Sent{}, &channel.Error{Kind: channel.Refused, Message: "Sans commande, il n'y a pas de ticket Kaufland où écrire."}
+	}
+	ref, err := k.OpenThread(ctx, channel.NewThread{OrderRef: r.OrderRef, Kind: desk.ThreadCustomer, Reason: startReason, Body: r.Body, Files: r.Files})
+	if err != nil {
+		return channel.Sent{}, err
+	}
+	sent := channel.Sent{ThreadExternalID: ref.ExternalID, At: k.now()}
+	if m, found, err := k.findSellerMessage(ctx, ref.ExternalID, r.Body, time.Time{}); err == nil && found {
+		sent.SourceID = sourceID(m.ID)
+		if at := parseTime(m.Created); !at.IsZero() {
+			sent.At = at
+		}
+	}
+	return sent, nil
+}
+
+// lookupOpening finds a reply that was to open a ticket: a ticket on the
+// order's units created since a minute before the reply, holding it.
+func (k *Connector) lookupOpening(ctx context.Context, r channel.Reply) (channel.Sent, bool, error) {
+	if r.OrderRef == "" || r.CreatedAt.IsZero() {
+		return channel.Sent{}, false, channel.ErrCannotTell
+	}
+	o, err := k.order(ctx, r.OrderRef)
+	if err != nil {
+		return channel.Sent{}, false, err
+	}
+	units := map[int64]bool{}
+	for _, u := range o.Units {
+		units[u.ID] = true
+	}
+	since := r.CreatedAt.Add(-time.Minute)
+	q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sort": {"ts_created_iso:desc"}, "storefront": {k.storefront},
+		"ts_created_from_iso": {since.UTC().Format(time.RFC3339)}}
+	var p page
+	if _, err := k.api.do(ctx, http.MethodGet, "/tickets", q, nil, &p); err != nil {
+		return channel.Sent{}, false, err
+	}
+	for _, raw := range p.Data {
+		var t ticket
+		if json.Unmarshal(raw, &t) != nil || t.ID == "" || !slices.ContainsFunc(t.Units, func(u int64) bool { return units[u] }) {
+			continue
+		}
+		m, found, err := k.findSellerMessage(ctx, t.ID, r.Body, since)
+		if err != nil {
+			return channel.Sent{}, false, err
+		}
+		if found {
+			return channel.Sent{SourceID: sourceID(m.ID), ThreadExternalID: t.ID, At: parseTime(m.Created)}, true, nil
+		}
+	}
+	return channel.Sent{}, false, nil
 }

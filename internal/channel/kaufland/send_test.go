@@ -71,7 +71,8 @@ func TestSendRefusals(t *testing.T) {
 	o := f.AddOrder(kauflandfake.Order{})
 	tk := f.OpenTicket(o.ID, "product_defect", "")
 	for _, r := range []channel.Reply{
-		{OrderRef: o.ID, Body: "Pas de ticket"},
+		{OrderRef: o.ID, ThreadKind: desk.ThreadOperator, Body: "Pas d'opérateur par l'API"},
+		{Body: "Pas de commande"},
 		{ThreadExternalID: tk, Body: "   "},
 		{ThreadExternalID: tk, Body: strings.Repeat("a", 65536)},
 	} {
@@ -88,6 +89,28 @@ func TestSendRefusals(t *testing.T) {
 	_, err := c.Send(context.Background(), channel.Reply{ThreadExternalID: tk, Body: "Trop tard"})
 	if e := kindOf(t, err, channel.Refused); e.Message != "Ticket is finally closed" {
 		t.Errorf("message %q", e.Message)
+	}
+}
+
+// A reply on an order without a Kaufland ticket opens one with the buyer;
+// after a lost answer, Lookup finds it by the order and names the ticket.
+func TestSendOpensTicket(t *testing.T) {
+	f, c := setup(t)
+	o := f.AddOrder(kauflandfake.Order{})
+	ctx := context.Background()
+	r := channel.Reply{OrderRef: o.ID, ThreadKind: desk.ThreadCustomer, Body: "Bonjour, votre colis part demain.", CreatedAt: f.Now()}
+	sent, err := c.Send(ctx, r)
+	if err != nil || sent.ThreadExternalID == "" || sent.SourceID == "" {
+		t.Fatalf("Send without a ticket: %+v %v", sent, err)
+	}
+	got, found, err := c.Lookup(ctx, r)
+	if err != nil || !found || got.ThreadExternalID != sent.ThreadExternalID || got.SourceID != sent.SourceID {
+		t.Errorf("Lookup by the order: %+v %v %v, want %+v", got, found, err, sent)
+	}
+	other := r
+	other.Body = "Un autre texte"
+	if _, found, err := c.Lookup(ctx, other); err != nil || found {
+		t.Errorf("Lookup of a reply never sent: %v %v", found, err)
 	}
 }
 

@@ -21,14 +21,32 @@ func (k *Connector) CloseThread(ctx context.Context, t channel.ThreadRef) error 
 	return err
 }
 
-// Reasons are Kaufland's reasons to open a ticket.
-func (k *Connector) Reasons() []channel.Option {
-	return append([]channel.Option(nil), reasonLabels...)
+// Reasons are Kaufland's reasons to open a ticket (a fixed list).
+func (k *Connector) Reasons(context.Context) ([]channel.Option, error) {
+	return append([]channel.Option(nil), reasonLabels...), nil
 }
+
+// StartsThreads: a reply on an order without a Kaufland ticket opens one
+// with the buyer; the operator is not written to through the API (« Faire
+// appel au service client » is a link to the portal).
+func (k *Connector) StartsThreads(withOrder bool) []desk.ThreadKind {
+	if withOrder {
+		return []desk.ThreadKind{desk.ThreadCustomer}
+	}
+	return nil
+}
+
+// startReason is the reason of a ticket a reply opens: the agent chose no
+// reason, they answered.
+const startReason = "contact_other"
 
 // OpenThread opens a Kaufland ticket on one unit of the order, or on all
 // of them when no unit is named.
 func (k *Connector) OpenThread(ctx context.Context, nt channel.NewThread) (channel.ThreadRef, error) {
+	if nt.Kind != "" && nt.Kind != desk.ThreadCustomer {
+		return channel.ThreadRef{}, &channel.Error{Kind: channel.Refused,
+			Message: "Kaufland n'ouvre de ticket qu'avec l'acheteur : pour le service client, passez par le portail."}
+	}
 	if !hasOption(reasonLabels, nt.Reason) {
 		return channel.ThreadRef{}, &channel.Error{Kind: channel.Refused, Message: "Motif inconnu de Kaufland : " + nt.Reason}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,26 +131,65 @@ func (k *Connector) orderThreads(ctx context.Context, orderRef string) ([]string
 // asks for one (3 to 200 characters in free text).
 const defaultTopic = "Contact vendeur"
 
-// Reasons are the topics guichet offers for a new thread: free text, as
-// the reason codes (RE01's ORDER_MESSAGING) differ per operator.
-func (k *Connector) Reasons() []channel.Option {
-	return []channel.Option{
-		{Value: "Contact vendeur", Label: "Contact vendeur"},
-		{Value: "Suivi de livraison", Label: "Suivi de livraison"},
-		{Value: "Produit défectueux", Label: "Produit défectueux"},
-		{Value: "Retour produit", Label: "Retour produit"},
-		{Value: "Remboursement", Label: "Remboursement"},
-		{Value: "Question à l'opérateur", Label: "Question à l'opérateur"},
-	}
+// freeTopics are the topics guichet offers for a new thread when the
+// operator lists no reason of its own for messages.
+var freeTopics = []channel.Option{
+	{Value: "Contact vendeur", Label: "Contact vendeur"},
+	{Value: "Suivi de livraison", Label: "Suivi de livraison"},
+	{Value: "Produit défectueux", Label: "Produit défectueux"},
+	{Value: "Retour produit", Label: "Retour produit"},
+	{Value: "Remboursement", Label: "Remboursement"},
 }
 
-// OpenThread starts a thread: on an order with OR43 (with the customer,
-// or with the operator when the reason is the operator's), or, without an
-// order, with the operator (M14).
+// reasonCodePrefix marks a Reasons value that is one of the operator's
+// reason codes (a REASON_CODE topic) rather than free text.
+const reasonCodePrefix = "code:"
+
+// Reasons are the topics of a new thread: the operator's own message
+// reasons (RE01's ORDER_MESSAGING, each operator has its list), else free
+// text. A failed read is an error: the form says the channel is down.
+func (k *Connector) Reasons(ctx context.Context) ([]channel.Option, error) {
+	var out struct {
+		Reasons []reason `json:"reasons"`
+	}
+	if err := k.api.do(ctx, request{method: http.MethodGet, path: "/api/reasons"}, &out); err != nil {
+		return nil, err
+	}
+	var opts []channel.Option
+	for _, r := range out.Reasons {
+		if r.Type == "ORDER_MESSAGING" && r.IsShopRight && r.Code != "" {
+			opts = append(opts, channel.Option{Value: reasonCodePrefix + r.Code, Label: r.Label})
+		}
+	}
+	if len(opts) == 0 {
+		return slices.Clone(freeTopics), nil
+	}
+	return opts, nil
+}
+
+// StartsThreads: a reply without a thread opens one with OR43 on an order
+// (the customer's or the operator's), with M14 without an order (the
+// operator's only).
+func (k *Connector) StartsThreads(withOrder bool) []desk.ThreadKind {
+	if withOrder {
+		return []desk.ThreadKind{desk.ThreadCustomer, desk.ThreadOperator}
+	}
+	return []desk.ThreadKind{desk.ThreadOperator}
+}
+
+// OpenThread starts a thread of t.Kind: on an order with OR43 (with the
+// customer by default, or with the operator), or, without an order, with
+// the operator (M14).
 func (k *Connector) OpenThread(ctx context.Context, t channel.NewThread) (channel.ThreadRef, error) {
-	kind := desk.ThreadCustomer
-	if t.OrderRef == "" || t.Reason == "Question à l'opérateur" {
+	kind := t.Kind
+	if kind == "" {
+		kind = desk.ThreadCustomer
+	}
+	if t.OrderRef == "" {
 		kind = desk.ThreadOperator
+	}
+	if kind != desk.ThreadCustomer && kind != desk.ThreadOperator {
+		return channel.ThreadRef{}, &channel.Error{Kind: channel.Refused, Message: "Mirakl n'ouvre de fil qu'avec le client ou l'opérateur"}
 	}
 	ref, _, err := k.open(ctx, t.OrderRef, kind, t.Reason, t.Body, t.Files)
 	return ref, err
@@ -157,10 +197,12 @@ func (k *Connector) OpenThread(ctx context.Context, t channel.NewThread) (channe
 
 func (k *Connector) open(ctx context.Context, orderRef string, kind desk.ThreadKind, reason, body string, files []channel.File) (channel.ThreadRef, channel.Sent, error) {
 	topicValue := strings.TrimSpace(reason)
-	if len([]rune(topicValue)) < 3 {
-		topicValue = defaultTopic
-	}
 	tp := topic{Type: "FREE_TEXT", Value: topicValue}
+	if code, ok := strings.CutPrefix(topicValue, reasonCodePrefix); ok && code != "" {
+		tp = topic{Type: "REASON_CODE", Value: code}
+	} else if len([]rune(topicValue)) < 3 {
+		tp.Value = defaultTopic
+	}
 	var out created
 	var err error
 	switch {

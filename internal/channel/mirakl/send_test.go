@@ -69,12 +69,24 @@ func TestSendWithoutThreadOpensOne(t *testing.T) {
 		t.Errorf("post: %+v", p)
 	}
 	// Without an order, a question to the operator: M14.
-	ref, err := c.OpenThread(ctx, channel.NewThread{Body: "Comment modifier nos délais d'expédition ?", Reason: "Question à l'opérateur"})
+	ref, err := c.OpenThread(ctx, channel.NewThread{Kind: desk.ThreadOperator, Body: "Comment modifier nos délais d'expédition ?", Reason: "Délais d'expédition"})
 	if err != nil || ref.Kind != desk.ThreadOperator || ref.ExternalID == "" {
 		t.Fatalf("M14: %+v %v", ref, err)
 	}
-	if th, _ := f.Thread(ref.ExternalID); th.EntityType != "SELLER_OPERATOR" || th.Topic != "Question à l'opérateur" {
+	if th, _ := f.Thread(ref.ExternalID); th.EntityType != "SELLER_OPERATOR" || th.Topic != "Délais d'expédition" {
 		t.Errorf("order-less thread: %+v", th)
+	}
+	// On an order, with the operator: the kind says so, not the reason.
+	reasons, err := c.Reasons(ctx)
+	if err != nil || len(reasons) != 1 || reasons[0].Value != "code:51" {
+		t.Fatalf("reasons (the operator's ORDER_MESSAGING): %+v %v", reasons, err)
+	}
+	ref, err = c.OpenThread(ctx, channel.NewThread{OrderRef: o.ID, Kind: desk.ThreadOperator, Reason: reasons[0].Value, Body: "Le client dit n'avoir rien reçu."})
+	if err != nil || ref.Kind != desk.ThreadOperator {
+		t.Fatalf("OR43 to the operator: %+v %v", ref, err)
+	}
+	if th, _ := f.Thread(ref.ExternalID); th.Participants[1].Type != "OPERATOR" || th.TopicType != "REASON_CODE" || th.Topic != "51" {
+		t.Errorf("operator thread opened: %+v", th)
 	}
 	// On an order, with the customer: OR43 to CUSTOMER.
 	ref, err = c.OpenThread(ctx, channel.NewThread{OrderRef: o.ID, Body: "Bonjour, pouvez-vous confirmer votre adresse ?", Reason: "Suivi de livraison",

@@ -314,14 +314,10 @@ func (p *Connector) contactList(ctx context.Context, threads map[int64]thread) (
 	return cs, nil
 }
 
-// incoming maps a message; ok is false for a private note.
+// incoming maps a message; a private one (a note between employees in the
+// back office, never seen by the customer) becomes an internal note of
+// the ticket. ok is always true (kept for messages one day skipped).
 func (p *Connector) incoming(m message, threads map[int64]thread, refs map[int64]string, contacts map[int64]contact) (desk.Incoming, bool) {
-	if m.Private.bool() {
-		// A note between employees in the back office: the customer never
-		// sees it, and guichet has no place for a channel's internal notes.
-		p.log.Debug("prestashop: note privée ignorée", "id", m.ID)
-		return desk.Incoming{}, false
-	}
 	tid := m.Thread.id()
 	t := threads[tid]
 	subject := contacts[t.Contact.id()].name.in(t.Lang.String())
@@ -348,9 +344,12 @@ func (p *Connector) incoming(m message, threads map[int64]thread, refs map[int64
 		// The webservice does not serve the shop's upload folder.
 		in.Body += fmt.Sprintf("\n\n[pièce jointe dans la boutique : %s]", f)
 	}
-	if m.Employee.id() != 0 {
+	switch {
+	case m.Private.bool():
+		in.Internal = true
+	case m.Employee.id() != 0:
 		in.FromSeller = true
-	} else {
+	default:
 		in.AuthorKind = desk.AuthorCustomer
 	}
 	if _, ok := threads[tid]; !ok {

@@ -53,9 +53,10 @@ func TestOrderThreadGoesToTheOrder(t *testing.T) {
 	f.AddMessage(th, true, "Il part aujourd'hui.", time.Time{}) // written in the back office
 	f.AddNote(th, "Client difficile, voir avec Paul", time.Time{})
 	msgs, _, _ := drain(t, c, "")
-	if len(msgs) != 2 {
-		t.Fatalf("%d messages, want 2 (the private note skipped): %+v", len(msgs), msgs)
+	if len(msgs) != 3 || !msgs[2].Internal || msgs[2].FromSeller || msgs[0].Internal || msgs[1].Internal {
+		t.Fatalf("%d messages, want 3, the private one an internal note: %+v", len(msgs), msgs)
 	}
+	msgs = msgs[:2]
 	for _, m := range msgs {
 		if m.OrderRef != "XKBKNABJK" || m.Customer.ExternalID != strconv.Itoa(cust) || m.Customer.Email != "jeanne@example.com" {
 			t.Errorf("message %+v: want order XKBKNABJK and its customer", m)

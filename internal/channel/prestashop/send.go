@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"guichet/internal/channel"
+	"guichet/internal/desk"
 )
 
 // maxMessage is the reference's max size of a customer_message's message.
@@ -91,7 +92,9 @@ func (p *Connector) Send(ctx context.Context, r channel.Reply) (channel.Sent, er
 	}
 	ans, err := p.api.post(ctx, "/customer_messages", raw)
 	if err != nil {
-		return channel.Sent{}, err
+		// The thread found or created stays the ticket's (sent names it):
+		// a retry writes there rather than open another.
+		return sent, err
 	}
 	sent.At = p.now()
 	m, err := decodeOne[message](ans, "customer_message")
@@ -105,6 +108,16 @@ func (p *Connector) Send(ctx context.Context, r channel.Reply) (channel.Sent, er
 		sent.At = at
 	}
 	return sent, nil
+}
+
+// StartsThreads: a reply on an order without a thread goes to the order's
+// thread, created when it has none; an order-less ticket has its thread
+// from the contact form already.
+func (p *Connector) StartsThreads(withOrder bool) []desk.ThreadKind {
+	if withOrder {
+		return []desk.ThreadKind{desk.ThreadCustomer}
+	}
+	return nil
 }
 
 // orderThread returns the thread of the reply's order: its newest one, or

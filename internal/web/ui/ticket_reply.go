@@ -63,8 +63,8 @@ func (h *replyToTicket) serve(w http.ResponseWriter, r *http.Request, s session)
 	}
 	if in.ThreadID != 0 {
 		d.ReplyTab = "t" + strconv.FormatInt(in.ThreadID, 10)
-	} else if in.ThreadKind == desk.ThreadEmail {
-		d.ReplyTab = "email"
+	} else if in.ThreadKind == desk.ThreadEmail || in.ThreadKind == desk.ThreadOperator {
+		d.ReplyTab = string(in.ThreadKind) // the tab of a thread not started yet
 	}
 	h.views.render(w, r, request.Status(err), s.lang(), "ticket", d)
 	return nil

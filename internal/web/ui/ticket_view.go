@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -228,7 +229,7 @@ func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, deps ticket
 		}
 		d.History = append(d.History, h)
 	}
-	d.Tabs, d.ReplyTab = threadTabs(tr, tv, now, showImages)
+	d.Tabs, d.ReplyTab = threadTabs(tr, tv, now, showImages, deps.startable(ctx, tv))
 	for _, tab := range d.Tabs {
 		for _, m := range tab.Messages {
 			d.ImagesShown = d.ImagesShown || m.ImagesShown
@@ -239,11 +240,14 @@ func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, deps ticket
 }
 
 // threadTabs puts each thread's messages, newest first, in a tab; the Email
-// thread (send-only) has a tab even before its first message; notes have theirs.
-func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int64) ([]threadTab, string) {
+// thread (send-only) has a tab even before its first message; notes have
+// theirs. A thread the ticket lacks but the channel can start (starts:
+// the customer's, the operator's) has an empty tab too: the first reply
+// there opens the conversation on the channel.
+func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int64, starts []desk.ThreadKind) ([]threadTab, string) {
 	var tabs []threadTab
 	index := map[int64]int{}
-	hasEmail, hasCustomer := false, false
+	hasEmail, hasCustomer, hasOperator := false, false, false
 	for _, th := range tv.Threads {
 		label := tr.T("thread." + string(th.Kind))
 		if th.Subject != "" {
@@ -253,12 +257,16 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int
 		tabs = append(tabs, threadTab{Key: "t" + strconv.FormatInt(th.ID, 10), Label: label, ThreadID: th.ID, ThreadKind: string(th.Kind), Replyable: true, ExternalID: th.ExternalID, Status: cmp.Or(th.StatusLabel, th.Status)})
 		hasEmail = hasEmail || th.Kind == desk.ThreadEmail
 		hasCustomer = hasCustomer || th.Kind == desk.ThreadCustomer
+		hasOperator = hasOperator || th.Kind == desk.ThreadOperator
 	}
-	if !hasCustomer {
+	if !hasCustomer && slices.Contains(starts, desk.ThreadCustomer) {
 		tabs = append([]threadTab{{Key: "customer", Label: tr.T("thread.customer"), ThreadKind: string(desk.ThreadCustomer), Replyable: true}}, tabs...)
 		for id, i := range index {
 			index[id] = i + 1
 		}
+	}
+	if !hasOperator && slices.Contains(starts, desk.ThreadOperator) {
+		tabs = append(tabs, threadTab{Key: "operator", Label: tr.T("thread.operator"), ThreadKind: string(desk.ThreadOperator), Replyable: true})
 	}
 	if !hasEmail {
 		tabs = append(tabs, threadTab{Key: "email", Label: tr.T("thread.email"), ThreadKind: string(desk.ThreadEmail), Replyable: true})
