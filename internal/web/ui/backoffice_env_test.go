@@ -69,4 +69,3 @@ func (bo *backoffice) colissimoOrder(ref string) int {
 		History: []prestashopfake.StateAt{{State: prestashopfake.StatePaid, At: time.Date(2026, 2, 27, 9, 0, 0, 0, paris)}, {State: prestashopfake.StateShipped, At: time.Date(2026, 2, 28, 9, 0, 0, 0, paris)}, {State: prestashopfake.StateDelivered, At: time.Date(2026, 3, 3, 11, 0, 0, 0, paris)}},
 		Carrier: "Colissimo", CarrierURL: "https://www.laposte.fr/outils/suivre-vos-envois?code=@", Tracking: "6A12345678901"})
 }
-

@@ -73,4 +73,3 @@ func BenchmarkTicketSlowChannel(b *testing.B) {
 		})
 	}
 }
-
