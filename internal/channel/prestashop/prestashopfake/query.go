@@ -2,6 +2,7 @@ package prestashopfake
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
@@ -86,12 +87,23 @@ func equal(a, b string) bool {
 	if b == "" {
 		b = "0"
 	}
+	if a == b {
+		return true
+	}
 	return compare(a, b) == 0
 }
 
 // compare compares numbers as numbers and the rest as MySQL's default
-// collation does (case-insensitive).
+// collation does (case-insensitive). Ids, the most compared, are plain
+// integers: compared without parsing, since filtering a list compares
+// every row.
 func compare(a, b string) int {
+	if plainInt(a) && plainInt(b) {
+		if len(a) != len(b) {
+			return cmp.Compare(len(a), len(b))
+		}
+		return strings.Compare(a, b)
+	}
 	x, err1 := strconv.ParseFloat(a, 64)
 	y, err2 := strconv.ParseFloat(b, 64)
 	if err1 == nil && err2 == nil {
@@ -104,6 +116,19 @@ func compare(a, b string) int {
 		return 0
 	}
 	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+}
+
+// plainInt: digits only, no leading zero (but "0" itself).
+func plainInt(s string) bool {
+	if s == "" || len(s) > 1 && s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *row) value(field string) string {
@@ -332,10 +357,8 @@ func (s *Server) writeAssoc(b *bytes.Buffer, res *resource, r *row) {
 		}
 	case "customer_threads":
 		var ids []map[string]string
-		for _, m := range s.st.tables["customer_messages"].rows {
-			if m.f["id_customer_thread"] == itoa(r.id) {
-				ids = append(ids, map[string]string{"id": itoa(m.id)})
-			}
+		for _, id := range s.st.threadMessages[itoa(r.id)] {
+			ids = append(ids, map[string]string{"id": itoa(id)})
 		}
 		if len(ids) > 0 {
 			j, _ := json.Marshal(ids)

@@ -22,13 +22,17 @@ type table struct {
 }
 
 type state struct {
-	tables   map[string]*table
-	posted   []Post
-	requests []Request
+	tables map[string]*table
+	// threadMessages lists each thread's messages, for the threads'
+	// associations: scanning every message for each thread made a
+	// display=full page of threads cost seconds at 40 000 messages.
+	threadMessages map[string][]int
+	posted         []Post
+	requests       []Request
 }
 
 func newState() *state {
-	st := &state{tables: map[string]*table{}}
+	st := &state{tables: map[string]*table{}, threadMessages: map[string][]int{}}
 	for name := range resources {
 		st.tables[name] = &table{byID: map[int]*row{}, next: 1}
 	}
@@ -41,6 +45,10 @@ func (st *state) insert(resource string, f map[string]string) *row {
 	t.next++
 	t.rows = append(t.rows, r)
 	t.byID[r.id] = r
+	if resource == "customer_messages" {
+		th := f["id_customer_thread"]
+		st.threadMessages[th] = append(st.threadMessages[th], r.id)
+	}
 	return r
 }
 
