@@ -16,6 +16,9 @@ import (
 const (
 	sendBackoffMin = time.Minute
 	sendBackoffMax = 4 * time.Hour
+	// noEmailSender is why a reply on a ticket's Email thread fails: no
+	// email channel sends it yet.
+	noEmailSender = "envoi par email impossible : aucun canal email n'est configuré pour l'envoyer"
 	// noConnectorWait is how long a reply whose channel has no connector
 	// waits before it is looked at again.
 	noConnectorWait = 10 * time.Minute
@@ -131,6 +134,13 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	}
 	if e.State != desk.OutboxQueued && e.State != desk.OutboxSending {
 		return outcomeSkipped, "" // settled since the claim (its echo, an agent)
+	}
+	if reply.ThreadKind == desk.ThreadEmail && e.State == desk.OutboxQueued {
+		// For the customer's own address: the marketplace's connector would
+		// post it in the marketplace's conversation. Email channels send it.
+		return r.settle(ctx, outcomeFailed, func(c context.Context) error {
+			return d.DeliveryFailed(c, e.MessageID, noEmailSender, true, time.Time{})
+		})
 	}
 	if o.OpeningAhead && e.State == desk.OutboxQueued {
 		// Sent now, it would open a second conversation beside the one the

@@ -352,3 +352,36 @@ func (o opener) Send(ctx context.Context, r channel.Reply) (channel.Sent, error)
 	s.ThreadExternalID = "conv-" + r.OrderRef
 	return s, err
 }
+
+// A reply on a ticket's Email thread is for the customer's real address:
+// the marketplace's connector must never get it (it would reach the
+// marketplace's conversation instead). Until an email channel sends it,
+// it fails visibly, with why.
+func TestEmailThreadReplyIsNotGivenToTheMarketplace(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		e, fake, ch := outboxEnv(t, s)
+		var id int64
+		if err := e.s.DB().QueryRowContext(ctx, `SELECT id FROM tickets WHERE channel_id = $1 AND order_ref = 'K-0'`, ch.ID).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		email := "jean.dupont@example.fr"
+		if _, err := e.d.UpdateTicket(ctx, e.agent, id, desk.TicketPatch{RealEmail: &email}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := e.d.Reply(ctx, e.agent, desk.ReplyInput{TicketID: id, ThreadKind: desk.ThreadEmail, Body: "Votre facture est jointe.",
+			Status: desk.StatusWaitingCustomer, Confirmed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.runner("p1").Once(ctx, ch.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rc, _, _ := fake.counts(); rc[m.ID] != 0 {
+			t.Fatalf("the marketplace got the Email thread's reply %d times", rc[m.ID])
+		}
+		got := e.delivery(t, m.ID)
+		if got.State != desk.OutboxFailed || !strings.Contains(got.LastError, "email") {
+			t.Errorf("Email thread reply %+v; want failed, saying email is not set up", got)
+		}
+	})
+}
