@@ -133,54 +133,14 @@ func (c *client) failure(method, path string, resp *http.Response, raw []byte) e
 	if json.Unmarshal(raw, &ae) == nil {
 		msg = ae.text()
 	}
-	e := &channel.Error{Status: resp.StatusCode, Message: msg,
-		Err: fmt.Errorf("%s %s : %s", method, path, resp.Status)}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		e.Kind = channel.RateLimited
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.now())
-		if e.Message == "" {
-			e.Message = "Kaufland limite le nombre de requêtes"
-		}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		e.Kind = channel.Unauthorized
-		if e.Message == "" {
-			e.Message = "Kaufland refuse les clés d'API"
-		}
-	case code >= 500:
-		e.Kind = channel.Transient
-		if e.Message == "" {
-			e.Message = "Kaufland en erreur"
-		}
-	default:
-		e.Kind = channel.Refused
-		if e.Message == "" {
-			e.Message = "Kaufland refuse la requête"
-		}
-	}
 	c.log.Debug("kaufland: refused", "method", method, "path", path, "status", resp.StatusCode, "message", msg)
-	return e
+	return channel.HTTPError(resp, msg, kauflandWords, c.now(), fmt.Errorf("%s %s : %s", method, path, resp.Status))
 }
 
+var kauflandWords = channel.Words{RateLimited: "Kaufland limite le nombre de requêtes", Unauthorized: "Kaufland refuse les clés d'API",
+	Failing: "Kaufland en erreur", Refused: "Kaufland refuse la requête"}
+
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
 
 // isStatus says whether err is the API answering status.
 func isStatus(err error, status int) bool {

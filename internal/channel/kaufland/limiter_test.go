@@ -41,13 +41,3 @@ func TestLimiterSharedPerClientKey(t *testing.T) {
 		t.Error("wait ignores its context")
 	}
 }
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{"": 0, "12": 12 * time.Second, "-3": 0, "soon": 0,
-		"Mon, 02 Mar 2026 09:01:00 GMT": time.Minute, "Mon, 02 Mar 2026 08:00:00 GMT": 0} {
-		if got := retryAfter(v, now); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", v, got, want)
-		}
-	}
-}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,52 +173,16 @@ func (c *client) failure(r request, resp *http.Response, raw []byte) error {
 	var ae apiError
 	msg := ""
 	if json.Unmarshal(raw, &ae) == nil {
-		msg = strings.TrimSpace(ae.Message)
-	}
-	e := &channel.Error{Status: resp.StatusCode, Message: msg, Err: fmt.Errorf("%s %s : %s", r.method, r.path, resp.Status)}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		e.Kind = channel.RateLimited
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.now())
-		if e.Message == "" {
-			e.Message = "Mirakl limite le nombre de requêtes"
-		}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		e.Kind = channel.Unauthorized
-		if e.Message == "" {
-			e.Message = "Mirakl refuse la clé d'API"
-		}
-	case code >= 500:
-		e.Kind = channel.Transient
-		if e.Message == "" {
-			e.Message = "instance Mirakl en erreur"
-		}
-	default:
-		e.Kind = channel.Refused
-		if e.Message == "" {
-			e.Message = "Mirakl refuse la requête"
-		}
+		msg = ae.Message
 	}
 	c.log.Debug("mirakl: refused", "method", r.method, "path", r.path, "status", resp.StatusCode, "message", msg)
-	return e
+	return channel.HTTPError(resp, msg, miraklWords, c.now(), fmt.Errorf("%s %s : %s", r.method, r.path, resp.Status))
 }
 
+var miraklWords = channel.Words{RateLimited: "Mirakl limite le nombre de requêtes", Unauthorized: "Mirakl refuse la clé d'API",
+	Failing: "instance Mirakl en erreur", Refused: "Mirakl refuse la requête"}
+
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
 
 func isStatus(err error, status int) bool {
 	var e *channel.Error

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,35 +82,21 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 // failure classifies an error answer, with PrestaShop's own message.
 func (c *client) failure(method, path string, resp *http.Response, raw []byte) error {
 	msg := errorText(raw)
-	e := &channel.Error{Status: resp.StatusCode, Message: msg, Err: fmt.Errorf("%s %s : %s", method, path, resp.Status)}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
-		e.Kind = channel.RateLimited
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.now())
-		if e.Message == "" {
-			e.Message = "PrestaShop limite le nombre de requêtes"
-		}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		e.Kind = channel.Unauthorized
+	c.log.Debug("prestashop: refused", "method", method, "path", path, "status", resp.StatusCode, "message", msg)
+	e := channel.HTTPError(resp, msg, prestashopWords, c.now(), fmt.Errorf("%s %s : %s", method, path, resp.Status))
+	if e.Kind == channel.Unauthorized {
+		// What to do about it, whatever PrestaShop said.
 		hint := "la boutique refuse la clé du webservice : vérifiez la clé et ses permissions (Paramètres avancés › Webservice)"
 		if msg != "" {
 			hint += " — PrestaShop : " + msg
 		}
 		e.Message = hint
-	case code >= 500:
-		e.Kind = channel.Transient
-		if e.Message == "" {
-			e.Message = "PrestaShop en erreur"
-		}
-	default:
-		e.Kind = channel.Refused
-		if e.Message == "" {
-			e.Message = "PrestaShop refuse la requête"
-		}
 	}
-	c.log.Debug("prestashop: refused", "method", method, "path", path, "status", resp.StatusCode, "message", msg)
 	return e
 }
+
+var prestashopWords = channel.Words{RateLimited: "PrestaShop limite le nombre de requêtes",
+	Failing: "PrestaShop en erreur", Refused: "PrestaShop refuse la requête"}
 
 // errorText reads PrestaShop's error body, JSON ({"errors":[{"code":…,
 // "message":…}]}) or XML (<prestashop><errors><error>…).
@@ -149,16 +134,3 @@ func errorText(raw []byte) string {
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
