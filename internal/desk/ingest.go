@@ -40,6 +40,9 @@ type Incoming struct {
 	// its conversation belongs to: no thread, agents only, no change of
 	// status. Deduplicated by SourceID like any message.
 	Internal bool `json:"internal,omitempty"`
+	// AutoKind: a machine wrote it (an auto-reply, a bounce). It is stored on
+	// the ticket it belongs to but never opens one.
+	AutoKind AutoKind `json:"auto_kind,omitempty"`
 
 	altered bool // cleaned already: a parked message retried
 }
@@ -294,6 +297,9 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 	}
 	if !p.AuthorKind.Valid() || (p.AuthorKind == AuthorAgent && !p.FromSeller) {
 		return p, Invalid("author_kind", "auteur inconnu : %q", in.AuthorKind)
+	}
+	if !p.AutoKind.Valid() {
+		return p, Invalid("auto_kind", "type de message automatique inconnu : %q", in.AutoKind)
 	}
 	if p.cust, err = checkCustomer(in.Customer); err != nil {
 		return p, err

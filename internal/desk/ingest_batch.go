@@ -163,6 +163,7 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 			TicketID: p.ticket.ID, ThreadID: p.thread.ID, Seq: next[p.ticket], Direction: In,
 			AuthorKind: p.in.AuthorKind, AuthorName: p.in.AuthorName,
 			Body: p.in.Body, BodyHTML: p.in.BodyHTML, SourceID: p.in.SourceID, CreatedAt: p.in.At, Altered: p.in.cleaned,
+			AutoKind: p.in.AutoKind,
 		}
 		if p.in.FromSeller {
 			p.msg.Direction, p.msg.AuthorName = Out, or(p.in.AuthorName, "Back-office "+ch.Name)

@@ -57,6 +57,18 @@ func (k AuthorKind) Valid() bool {
 	return false
 }
 
+// AutoKind says that a machine wrote an incoming message.
+type AutoKind string
+
+const (
+	AutoNone   AutoKind = ""
+	AutoReply  AutoKind = "auto_reply" // an "out of office" (RFC 3834 Auto-Submitted, X-Autoreply...)
+	AutoBounce AutoKind = "bounce"     // a delivery status notification: our message did not arrive
+)
+
+// Valid reports whether k is a known kind ("" included).
+func (k AutoKind) Valid() bool { return k == AutoNone || k == AutoReply || k == AutoBounce }
+
 // Delivery is the sending state of an outgoing message.
 type Delivery string
 
@@ -90,6 +102,9 @@ type Message struct {
 	// Altered: the channel sent text that could not be stored as it was
 	// (NUL characters, invalid UTF-8); it was cleaned at import.
 	Altered bool `json:"altered,omitempty"`
+	// AutoKind: an auto-reply or a bounce. Shown on its ticket, never
+	// answered automatically.
+	AutoKind AutoKind `json:"auto_kind,omitempty"`
 }
 
 // AttachmentKind is the optional type an agent gives an attachment.

@@ -32,6 +32,8 @@ type Tx interface {
 	TemplateTx
 	SyncTx
 	OutboxTx
+	SystemTx
+	NotificationTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.

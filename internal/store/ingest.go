@@ -156,7 +156,7 @@ func (t *tx) ThreadsOfTickets(ctx context.Context, ticketIDs []int64) ([]desk.Th
 func (t *tx) InsertMessages(ctx context.Context, msgs []*desk.Message, channelID int64) (int, error) {
 	stored := 0
 	err := chunks(msgs, batchRows, func(batch []*desk.Message) error {
-		const width = 14
+		const width = 15
 		args := make([]any, 0, width*len(batch))
 		bySource := make(map[string]*desk.Message, len(batch))
 		for _, m := range batch {
@@ -165,10 +165,10 @@ func (t *tx) InsertMessages(ctx context.Context, msgs []*desk.Message, channelID
 			}
 			bySource[m.SourceID] = m
 			args = append(args, m.TicketID, nullID(m.ThreadID), m.Seq, channelID, m.Direction, m.AuthorKind,
-				m.AuthorName, m.Body, m.BodyHTML, nullString(m.SourceID), m.Delivery, ms(m.CreatedAt), boolInt(m.Altered), boolInt(m.Internal))
+				m.AuthorName, m.Body, m.BodyHTML, nullString(m.SourceID), m.Delivery, ms(m.CreatedAt), boolInt(m.Altered), boolInt(m.Internal), m.AutoKind)
 		}
 		rows, err := t.queryOnce(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
-				author_name, body, body_html, source_id, delivery, created_at, altered, internal)
+				author_name, body, body_html, source_id, delivery, created_at, altered, internal, auto_kind)
 			VALUES `+t.rowsSQL(len(batch), width)+`
 			ON CONFLICT (channel_id, source_id) DO NOTHING
 			RETURNING id, source_id`, args...)

@@ -62,12 +62,12 @@ func (t *tx) InsertMessage(ctx context.Context, m *desk.Message, channelID int64
 	}
 	id, inserted, err := t.insertID(ctx, `INSERT INTO messages (ticket_id, thread_id, seq, channel_id, direction, author_kind,
 			author_agent_id, author_name, body, body_html, internal, source_id, template_id, template_name,
-			delivery, delivery_error, created_at, altered)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			delivery, delivery_error, created_at, altered, auto_kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (channel_id, source_id) DO NOTHING`,
 		m.TicketID, nullID(m.ThreadID), m.Seq, channelID, m.Direction, m.AuthorKind,
 		nullID(m.AuthorAgentID), m.AuthorName, m.Body, m.BodyHTML, boolInt(m.Internal), nullString(m.SourceID),
-		nullID(m.TemplateID), m.TemplateName, m.Delivery, m.DeliveryError, ms(m.CreatedAt), boolInt(m.Altered))
+		nullID(m.TemplateID), m.TemplateName, m.Delivery, m.DeliveryError, ms(m.CreatedAt), boolInt(m.Altered), m.AutoKind)
 	if err != nil {
 		return false, fmt.Errorf("insert message: %w", t.s.dialect.mapError(err))
 	}
@@ -85,7 +85,7 @@ func (t *tx) InsertMessage(ctx context.Context, m *desk.Message, channelID int64
 func (t *tx) Messages(ctx context.Context, ticketID int64) ([]desk.Message, error) {
 	rows, err := t.query(ctx, `SELECT m.id, m.ticket_id, m.thread_id, m.seq, m.direction, m.author_kind, m.author_agent_id,
 			m.author_name, m.body, m.body_html, m.internal, m.source_id, m.template_id, m.template_name, m.delivery,
-			m.delivery_error, m.created_at, m.altered, a.id, a.name, a.content_type, a.size, a.kind, a.blob_key
+			m.delivery_error, m.created_at, m.altered, m.auto_kind, a.id, a.name, a.content_type, a.size, a.kind, a.blob_key
 		FROM messages m LEFT JOIN attachments a ON a.message_id = m.id
 		WHERE m.ticket_id = $1 ORDER BY m.seq, a.id`, ticketID)
 	if err != nil {
@@ -100,7 +100,7 @@ func (t *tx) Messages(ctx context.Context, ticketID int64) ([]desk.Message, erro
 		var created int64
 		if err := rows.Scan(&m.ID, &m.TicketID, &thread, &m.Seq, &m.Direction, &m.AuthorKind, &agent,
 			&m.AuthorName, &m.Body, &m.BodyHTML, &m.Internal, &source, &tpl, &m.TemplateName, &m.Delivery,
-			&m.DeliveryError, &created, &m.Altered, &attID, &attName, &attType, &attSize, &attKind, &attKey); err != nil {
+			&m.DeliveryError, &created, &m.Altered, &m.AutoKind, &attID, &attName, &attType, &attSize, &attKind, &attKey); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].ID != m.ID {

@@ -217,3 +217,13 @@ func (s *Store) ReleaseDelivery(ctx context.Context, messageID int64, owner stri
 		return err
 	})
 }
+
+func (t *tx) InsertSystemMessage(ctx context.Context, ticketID int64, key string, messageID int64, at time.Time) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO system_messages (ticket_id, key, message_id, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (ticket_id, key) DO NOTHING`, ticketID, key, messageID, ms(at))
+	if err != nil {
+		return false, fmt.Errorf("insert system message: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
