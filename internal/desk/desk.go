@@ -15,11 +15,12 @@ import (
 
 // Desk runs the use cases. It is safe for concurrent use.
 type Desk struct {
-	store    Store
-	blobs    Blobs
-	notifier Notifier
-	calendar *deadline.Calendar
-	now      func() time.Time
+	store     Store
+	blobs     Blobs
+	notifier  Notifier
+	calendar  *deadline.Calendar // when a channel has none, or a wrong one
+	calendars calendarCache
+	now       func() time.Time
 
 	passwords *hashGate // bounds concurrent argon2id computations
 	limits    SignInLimits
@@ -63,15 +64,6 @@ func (d *Desk) notify(changes ...Change) {
 	if d.notifier != nil && len(changes) > 0 {
 		d.notifier.Notify(changes...)
 	}
-}
-
-// deadlineFor is when a ticket of channel c must be answered, from t.
-func (d *Desk) deadlineFor(c Channel, t time.Time) time.Time {
-	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
-	if err != nil {
-		p = deadline.Default
-	}
-	return d.calendar.Due(t, p).Truncate(time.Millisecond)
 }
 
 // Limits on what people type; beyond them the input is refused, not cut.

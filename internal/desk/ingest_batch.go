@@ -28,6 +28,7 @@ type IngestTx interface {
 
 	// One row at a time, for what a batch rarely meets.
 	ChannelByID(ctx context.Context, id int64) (Channel, error)
+	CalendarByID(ctx context.Context, id int64) (Calendar, error)
 	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
 	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
 	IndexTicket(ctx context.Context, id int64) error
@@ -247,8 +248,12 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		ev := actor
 		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
 		b.events = append(b.events, ev)
-		setStatus(t, StatusWaitingAdmin, System, in.At)
-		t.Deadline = b.d.deadlineFor(ch, in.At)
+		setStatus(t, StatusWaitingAdmin, System, actor.ActorName, in.At)
+		dl, err := b.d.startDeadline(ctx, b.tx, ch, t, in.At)
+		if err != nil {
+			return err
+		}
+		b.events = append(b.events, dl)
 	}
 	if !in.At.Before(t.LastActivityAt) {
 		t.LastActivityAt = in.At
@@ -338,8 +343,14 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 		in := p.in
 		ts[i] = &Ticket{
 			ChannelID: ch.ID, OrderRef: in.OrderRef, CustomerID: ids[i], Status: StatusWaitingAdmin, Priority: P1,
-			AssigneeID: ch.ResponsibleID, Deadline: b.d.deadlineFor(ch, in.At),
+			AssigneeID: ch.ResponsibleID,
 			OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
+		}
+	}
+	deadlines := make([]Event, len(ts))
+	for i, p := range first {
+		if deadlines[i], err = b.d.startDeadline(ctx, b.tx, ch, ts[i], p.in.At); err != nil {
+			return err
 		}
 	}
 	created, err := b.tx.InsertTickets(ctx, ts)
@@ -358,7 +369,9 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 			if err := b.tx.IndexTicket(ctx, t.ID); err != nil {
 				return err
 			}
-			b.events = append(b.events, Event{TicketID: t.ID, At: p.in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name})
+			deadlines[i].TicketID = t.ID
+			b.events = append(b.events, Event{TicketID: t.ID, At: p.in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name},
+				deadlines[i])
 			b.threadsLoaded[t.ID] = true // a new ticket has no thread yet
 			b.opened++
 			b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventCreated})

@@ -48,11 +48,14 @@ type Ticket struct {
 	Status         Status    `json:"status"`
 	Priority       Priority  `json:"priority"`
 	AssigneeID     int64     `json:"assignee_id,omitempty"` // 0: nobody
-	Deadline       time.Time `json:"deadline"`
+	// Deadline runs only while an ADV must act (waiting_admin); it is zero
+	// (absent in JSON) while the ticket waits for the customer or is closed.
+	Deadline       time.Time `json:"deadline,omitzero"`
 	OpenedAt       time.Time `json:"opened_at"`
 	LastActivityAt time.Time `json:"last_activity_at"`
 	ClosedAt       time.Time `json:"closed_at,omitzero"`
 	ClosedBy       int64     `json:"closed_by,omitempty"`
+	WaitingSince   time.Time `json:"waiting_since,omitzero"` // since when it waits for the customer
 	Problem        string    `json:"customer_problem,omitempty"` // one-line summary
 	RealEmail      string    `json:"real_email,omitempty"`       // the customer's own address
 	DeliveryDate   string    `json:"delivery_date,omitempty"`    // YYYY-MM-DD
@@ -86,6 +89,15 @@ func ParseTicketNumber(s string) (int64, bool) {
 func (t *Ticket) Overdue(now time.Time) bool {
 	return t.Status == StatusWaitingAdmin && !t.Deadline.IsZero() && now.After(t.Deadline)
 }
+
+// DueSoon reports whether the ticket must be answered within DueSoonWindow
+// and is not late yet.
+func (t *Ticket) DueSoon(now time.Time) bool {
+	return t.Status == StatusWaitingAdmin && !t.Deadline.IsZero() && !now.After(t.Deadline) && t.Deadline.Before(now.Add(DueSoonWindow))
+}
+
+// DueSoonWindow is « dans moins de 4 h ».
+const DueSoonWindow = 4 * time.Hour
 
 // AgeDays is the number of whole days since the ticket was opened.
 func (t *Ticket) AgeDays(now time.Time) int {
