@@ -344,7 +344,7 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 		ts[i] = &Ticket{
 			ChannelID: ch.ID, OrderRef: in.OrderRef, CustomerID: ids[i], Status: StatusWaitingAdmin, Priority: P1,
 			AssigneeID: ch.ResponsibleID,
-			OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
+			OpenedAt:   in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
 		}
 	}
 	deadlines := make([]Event, len(ts))

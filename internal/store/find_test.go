@@ -1,9 +1,9 @@
 package store_test
 
 import (
-	"math"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
