@@ -64,7 +64,7 @@ func TestBadInputReRendersWithTheErrorAndWritesNothing(t *testing.T) {
 		t.Error("the form lost what the agent typed")
 	}
 	v := e.view(tk.ID)
-	if len(v.Events) != 2 || v.Ticket.Priority != desk.P1 || v.Ticket.Problem != "" {
+	if len(v.Events) != 3 || v.Ticket.Priority != desk.P1 || v.Ticket.Problem != "" {
 		t.Errorf("refused changes were written: %d events, %s, %q", len(v.Events), v.Ticket.Priority, v.Ticket.Problem)
 	}
 
@@ -145,7 +145,7 @@ func TestAdminFormsShowErrorsByField(t *testing.T) {
 			last = ch
 		}
 	}
-	if last.Name != "Amazon" || len(last.GuardNames) != 2 || !last.ForbidContact || last.ResponsibleID != e.marc.AgentID || last.DeadlinePolicy != "24h" {
+	if last.Name != "Amazon" || len(last.GuardNames) != 2 || !last.ForbidContact || last.ResponsibleID != e.marc.AgentID || last.DeadlinePolicy != "24h clock" {
 		t.Errorf("saved channel %+v", last)
 	}
 }

@@ -82,7 +82,7 @@ var messages = map[string]text{
 	"sort.deadline":           {"Échéance", "Deadline"},
 	"sort.activity":           {"Activité", "Activity"},
 	"sort.opened":             {"Ouverture", "Opened"},
-	"deadline.in":             {"dans %s", "in %s"},
+	"deadline.in":             {"reste %s", "%s left"},
 	"deadline.late":           {"en retard de %s", "%s late"},
 	"unit.min":                {"%d min", "%d min"},
 	"unit.hours":              {"%d h", "%d h"},
