@@ -77,6 +77,9 @@ func (d *Desk) SaveChannel(ctx context.Context, actor Actor, c Channel) (Channel
 			return err
 		}
 		if c.ID == 0 {
+			if c.Kind == ChannelKaufland && c.Language == "" {
+				c.Language = "de" // Kaufland's customers write German; the admin may choose otherwise
+			}
 			c.CreatedAt = d.Now()
 			return tx.InsertChannel(ctx, &c)
 		}

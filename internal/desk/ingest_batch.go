@@ -59,6 +59,7 @@ type ingestBatch struct {
 	threadsLoaded map[int64]bool // tickets whose threads are in threadOf
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
+	answers       []answerable // customers' messages an automatic message may answer
 
 	stored, duplicates, opened, altered int
 	echoes                              int
@@ -262,6 +263,7 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	if t.Reason == "" && in.Reason != "" {
 		t.Reason = in.Reason
 	}
+	b.collectAnswerable(ch, p)
 	b.stored++
 	if in.cleaned {
 		b.altered++

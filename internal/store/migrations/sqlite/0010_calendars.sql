@@ -45,3 +45,46 @@ CREATE TABLE system_rules (
 	updated_at INTEGER NOT NULL,
 	UNIQUE (channel_id, kind, language)
 );
+
+-- Texts to start from, switched off: the admin reads them and turns them on.
+INSERT INTO system_rules (channel_id, kind, language, body, enabled, days, updated_at) VALUES
+	(0, 'ack', 'fr', 'Bonjour {nom_client},
+
+Nous avons bien reçu votre message et vous répondrons au plus vite.
+
+Le service client', 0, 0, 0),
+	(0, 'out_of_hours', 'fr', 'Bonjour {nom_client},
+
+Merci pour votre message. Notre service client est actuellement fermé ; nous vous répondrons dès sa réouverture, le {ouverture}.
+
+Le service client', 0, 0, 0),
+	(0, 'reminder', 'fr', 'Bonjour {nom_client},
+
+Nous attendons votre réponse pour traiter votre demande. Sans nouvelles de votre part, elle sera close automatiquement dans quelques jours.
+
+Le service client', 0, 5, 0),
+	(0, 'auto_close', 'fr', 'Bonjour {nom_client},
+
+Sans réponse de votre part, nous clôturons votre demande. Vous pouvez nous écrire à tout moment pour la rouvrir.
+
+Le service client', 0, 10, 0),
+	(0, 'ack', 'de', 'Guten Tag {nom_client},
+
+wir haben Ihre Nachricht erhalten und melden uns so schnell wie möglich.
+
+Ihr Kundenservice', 0, 0, 0),
+	(0, 'out_of_hours', 'de', 'Guten Tag {nom_client},
+
+vielen Dank für Ihre Nachricht. Unser Kundenservice ist derzeit nicht erreichbar; wir antworten Ihnen ab {ouverture}.
+
+Ihr Kundenservice', 0, 0, 0),
+	(0, 'reminder', 'de', 'Guten Tag {nom_client},
+
+wir warten noch auf Ihre Antwort, um Ihre Anfrage zu bearbeiten. Ohne Rückmeldung wird sie in einigen Tagen automatisch geschlossen.
+
+Ihr Kundenservice', 0, 5, 0),
+	(0, 'auto_close', 'de', 'Guten Tag {nom_client},
+
+da wir keine Antwort erhalten haben, schließen wir Ihre Anfrage. Sie können uns jederzeit erneut schreiben.
+
+Ihr Kundenservice', 0, 10, 0);
