@@ -291,7 +291,7 @@ var messages = map[string]text{
 	"channel.kind":                  {"Type", "Kind"},
 	"channel.responsible":           {"ADV responsable", "Responsible ADV"},
 	"channel.deadline":              {"Délai de réponse", "Answer delay"},
-	"channel.deadline_hint":         {"« 48h business » (heures ouvrées) ou « 24h » (calendaires).", "« 48h business » (business hours) or « 24h » (calendar)."},
+	"channel.deadline_hint":         {"« 48h working_days » (heures des jours ouvrés, Kaufland), « 24h clock » (24 h sur 24, Amazon) ou « 8h opening_hours » (heures d'ouverture).", "« 48h working_days » (hours of working days, Kaufland), « 24h clock » (around the clock, Amazon) or « 8h opening_hours » (opening hours)."},
 	"channel.order_url":             {"Lien vers la commande", "Order link"},
 	"channel.order_url_hint":        {"Adresse http(s) où {order} est remplacé par la référence de commande.", "An http(s) address where {order} is replaced by the order reference."},
 	"channel.guard":                 {"Noms du canal (garde-fou)", "Channel names (guard)"},
