@@ -59,7 +59,8 @@ type ingestBatch struct {
 	threadsLoaded map[int64]bool // tickets whose threads are in threadOf
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
-	answers       []answerable // customers' messages an automatic message may answer
+	answers       []answerable       // customers' messages an automatic message may answer
+	calendars     map[int64]Calendar // read once a batch, for the deadlines
 
 	stored, duplicates, opened, altered int
 	echoes                              int
@@ -250,7 +251,7 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
 		b.events = append(b.events, ev)
 		setStatus(t, StatusWaitingAdmin, System, actor.ActorName, in.At)
-		dl, err := b.d.startDeadline(ctx, b.tx, ch, t, in.At)
+		dl, err := b.d.startDeadline(ctx, b, ch, t, in.At)
 		if err != nil {
 			return err
 		}
@@ -271,6 +272,21 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	b.touch(t.ID)
 	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: ev.Kind})
 	return nil
+}
+
+// CalendarByID reads a calendar once a batch: each new deadline needs its channel's.
+func (b *ingestBatch) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
+	if c, ok := b.calendars[id]; ok {
+		return c, nil
+	}
+	c, err := b.tx.CalendarByID(ctx, id)
+	if err == nil {
+		if b.calendars == nil {
+			b.calendars = map[int64]Calendar{}
+		}
+		b.calendars[id] = c
+	}
+	return c, err
 }
 
 func (b *ingestBatch) touch(ticketID int64) {
@@ -351,7 +367,7 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 	}
 	deadlines := make([]Event, len(ts))
 	for i, p := range first {
-		if deadlines[i], err = b.d.startDeadline(ctx, b.tx, ch, ts[i], p.in.At); err != nil {
+		if deadlines[i], err = b.d.startDeadline(ctx, b, ch, ts[i], p.in.At); err != nil {
 			return err
 		}
 	}
