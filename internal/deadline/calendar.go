@@ -3,6 +3,7 @@ package deadline
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // calendars name their zone, wherever guichet runs
 
@@ -38,6 +39,7 @@ type Calendar struct {
 	hours    [7][]Range
 	holidays *cal.Calendar
 	closed   []dayRange
+	years    sync.Map // year → map[civil]string: the holidays of a year, computed once
 }
 
 type dayRange struct{ from, to civil }
@@ -148,11 +150,29 @@ func (c *Calendar) Location() *time.Location { return c.loc }
 
 // Holiday names the public holiday of t's day in the calendar's zone, or "".
 func (c *Calendar) Holiday(t time.Time) string {
-	actual, observed, h := c.holidays.IsHoliday(t.In(c.loc))
-	if (actual || observed) && h != nil {
-		return h.Name
+	t = t.In(c.loc)
+	return c.yearHolidays(t.Year())[civilOf(t)]
+}
+
+// yearHolidays are a year's holidays (observed days too), by day: working
+// out each holiday's date (Easter...) once a year, not once a day counted.
+func (c *Calendar) yearHolidays(year int) map[civil]string {
+	if m, ok := c.years.Load(year); ok {
+		return m.(map[civil]string)
 	}
-	return ""
+	m := map[civil]string{}
+	for _, h := range c.holidays.Holidays {
+		for y := year - 1; y <= year+1; y++ { // 1 January observed on 31 December...
+			actual, observed := h.Calc(y)
+			for _, d := range []time.Time{actual, observed} {
+				if !d.IsZero() && d.Year() == year {
+					m[civilOf(d)] = h.Name
+				}
+			}
+		}
+	}
+	c.years.Store(year, m)
+	return m
 }
 
 // Closed reports whether t's day is in one of the company's closures.

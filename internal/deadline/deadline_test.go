@@ -212,3 +212,23 @@ func TestDueOnASparseCalendar(t *testing.T) {
 		t.Errorf("Due = %s; want %s", got, want)
 	}
 }
+
+// The holidays computed once a year are those the library names day by day.
+func TestHolidaysMatchTheLibrary(t *testing.T) {
+	for _, country := range Countries {
+		c, err := New(Spec{TimeZone: "Europe/Paris", Hours: FranceSpec.Hours, Country: country.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for d := time.Date(2024, 12, 1, 12, 0, 0, 0, c.Location()); d.Year() < 2027; d = d.AddDate(0, 0, 1) {
+			actual, observed, h := c.holidays.IsHoliday(d)
+			want := ""
+			if (actual || observed) && h != nil {
+				want = h.Name
+			}
+			if got := c.Holiday(d); (got == "") != (want == "") {
+				t.Errorf("%s %s: Holiday = %q; the library says %q", country.Code, d.Format(time.DateOnly), got, want)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -192,16 +193,24 @@ func (d *Desk) RunWaitingRules(ctx context.Context) (AutomaticReport, error) {
 	var afterID int64
 	for {
 		var page []Ticket
+		var sent map[int64][]string
 		err := d.store.Read(ctx, func(tx Tx) error {
 			var err error
-			page, err = tx.WaitingTickets(ctx, now.Add(-time.Duration(minDays)*24*time.Hour), afterSince, afterID, waitingPage)
+			if page, err = tx.WaitingTickets(ctx, now.Add(-time.Duration(minDays)*24*time.Hour), afterSince, afterID, waitingPage); err != nil {
+				return err
+			}
+			ids := make([]int64, len(page))
+			for i, t := range page {
+				ids[i] = t.ID
+			}
+			sent, err = tx.SystemKeys(ctx, ids)
 			return err
 		})
 		if err != nil {
 			return rep, err
 		}
 		for _, t := range page {
-			if err := d.applyWaitingRules(ctx, rules, channels[t.ChannelID], t, now, &rep); err != nil {
+			if err := d.applyWaitingRules(ctx, rules, channels[t.ChannelID], t, sent[t.ID], now, &rep); err != nil {
 				return rep, fmt.Errorf("ticket %d: %w", t.ID, err)
 			}
 		}
@@ -212,7 +221,9 @@ func (d *Desk) RunWaitingRules(ctx context.Context) (AutomaticReport, error) {
 	}
 }
 
-func (d *Desk) applyWaitingRules(ctx context.Context, rules []SystemRule, ch Channel, t Ticket, now time.Time, rep *AutomaticReport) error {
+// applyWaitingRules closes or reminds one waiting ticket; sent are the keys
+// it has had, so that a ticket reminded already costs no write at each run.
+func (d *Desk) applyWaitingRules(ctx context.Context, rules []SystemRule, ch Channel, t Ticket, sent []string, now time.Time, rep *AutomaticReport) error {
 	lang := channelLanguage(ch)
 	waited := now.Sub(t.WaitingSince)
 	since := strconv.FormatInt(t.WaitingSince.UnixMilli(), 10)
@@ -225,7 +236,7 @@ func (d *Desk) applyWaitingRules(ctx context.Context, rules []SystemRule, ch Cha
 		return err
 	}
 	remind, remindOn := ruleFor(rules, ch, SystemReminder, lang)
-	if remindOn && waited >= days(remind.Days) {
+	if remindOn && waited >= days(remind.Days) && !slices.Contains(sent, "reminder:"+since) {
 		loc := d.calendar.Location()
 		_, sent, err := d.SendSystemMessage(ctx, SystemMessageInput{TicketID: t.ID, Key: "reminder:" + since,
 			Body: fillSystem(remind.Body, t, ch, d.customerName(ctx, t.CustomerID), time.Time{}, loc, remind.Days)})

@@ -16,6 +16,8 @@ type SystemRuleTx interface {
 	// WaitingTickets pages the tickets waiting for the customer since before
 	// `before`, by (waiting_since, id) after the given key.
 	WaitingTickets(ctx context.Context, before time.Time, afterSince time.Time, afterID int64, limit int) ([]Ticket, error)
+	// SystemKeys lists the automatic messages' keys each ticket has had.
+	SystemKeys(ctx context.Context, ticketIDs []int64) (map[int64][]string, error)
 	// CustomerHasOtherTicket reports whether the customer has a ticket other than ticketID.
 	CustomerHasOtherTicket(ctx context.Context, customerID, ticketID int64) (bool, error)
 }

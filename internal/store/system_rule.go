@@ -55,6 +55,27 @@ func (t *tx) WaitingTickets(ctx context.Context, before, afterSince time.Time, a
 	return out, rows.Err()
 }
 
+func (t *tx) SystemKeys(ctx context.Context, ticketIDs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ticketIDs) == 0 {
+		return out, nil
+	}
+	rows, err := t.query(ctx, `SELECT ticket_id, key FROM system_messages WHERE ticket_id IN (`+idList(ticketIDs)+`)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], key)
+	}
+	return out, rows.Err()
+}
+
 func (t *tx) CustomerHasOtherTicket(ctx context.Context, customerID, ticketID int64) (bool, error) {
 	var n int
 	err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE customer_id = $1 AND id <> $2 LIMIT 1) x`,
