@@ -83,3 +83,15 @@ func TestAdminCalendarsAndAutomaticMessages(t *testing.T) {
 		t.Error("the channel page hides the wrong policy")
 	}
 }
+
+// The ticket page says that no deadline runs while the customer is to act.
+func TestTicketPageSaysNoDeadlineRunsWhileWaiting(t *testing.T) {
+	e := newEnv(t)
+	ts := e.seed()
+	c := e.client().signIn("lea@example.fr")
+	_, waiting := c.get("/tickets/" + ts.waiting.Number)
+	_, open := c.get("/tickets/" + ts.kauf.Number)
+	if !strings.Contains(waiting, `id="deadline-paused"`) || strings.Contains(open, `id="deadline-paused"`) {
+		t.Errorf("paused hint: waiting %v, open %v", strings.Contains(waiting, `id="deadline-paused"`), strings.Contains(open, `id="deadline-paused"`))
+	}
+}

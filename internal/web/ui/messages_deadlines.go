@@ -58,6 +58,8 @@ var deadlineMessages = map[string]text{
 	"channel.language":         {"Langue des messages automatiques", "Language of the automatic messages"},
 	"channel.language_default": {"Français (par défaut)", "French (default)"},
 
+	"deadline.paused": {"Aucun délai ne court : le ticket n'attend pas d'action d'un ADV. Il repart à la réponse du client ou à la réouverture.", "No deadline runs: the ticket does not wait for an ADV. It starts again on the customer's answer or a reopening."},
+
 	"history.deadline_stopped": {"%s : plus de délai en cours (le ticket n'attend plus d'action d'un ADV)", "%s: no deadline running (the ticket no longer waits for an ADV)"},
 	"history.deadline_rule":    {"Délai fixé au %s — %s", "Deadline set to %s — %s"},
 }
