@@ -25,6 +25,7 @@ type Desk struct {
 	limits    SignInLimits
 	throttle  *throttle // sign-in attempts per account, address, device
 	touches   *tokenTouches
+	forms     *throttle // contact-form submissions per address
 }
 
 // Config is what a Desk is built from. Store is required; the rest has defaults.
@@ -53,6 +54,7 @@ func New(c Config) *Desk {
 	d.limits = c.SignInLimits.withDefaults()
 	d.throttle = newThrottle(d.limits.Window)
 	d.touches = &tokenTouches{last: map[int64]time.Time{}}
+	d.forms = newThrottle(FormWindow)
 	return d
 }
 

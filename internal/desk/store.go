@@ -34,6 +34,10 @@ type Tx interface {
 	OutboxTx
 	SystemTx
 	NotificationTx
+	ContactTx // contacts, the form, outgoing emails, the overview (service)
+	FormTx
+	EmailTx
+	OverviewTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.
