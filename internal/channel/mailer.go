@@ -13,8 +13,8 @@ type Mailer interface {
 
 // Email is one message for Mailer.
 type Email struct {
-	To, Cc                        []string
+	To, Cc                       []string
 	ReplyTo, Subject, Text, HTML string
-	Files                         []File
-	InReplyTo                     string
+	Files                        []File
+	InReplyTo                    string
 }
