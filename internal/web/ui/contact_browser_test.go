@@ -88,3 +88,36 @@ func TestBrowserContactFormToReply(t *testing.T) {
 		t.Fatalf("queued for the email channel: %+v (authors %v), status %s", queued, kinds, v.Ticket.Status)
 	}
 }
+
+// The bell counts a notification as it arrives (live, no reload); on the
+// ticket, h marks it handled, f goes to « Transférer à », and u answers
+// the next unread message with the reply box ready.
+func TestBrowserBellAndThreadActionKeys(t *testing.T) {
+	e := newEnv(t)
+	first := e.customerMessage(e.kaufland, "K-1", "Jean Client", "Où est mon colis ?")
+	second := e.customerMessage(e.kaufland, "K-2", "Anne Cliente", "Facture SVP")
+	lea := e.tab(t, browser(t))
+	lea.signIn("lea@example.fr")
+	lea.run("open the first ticket", chromedp.Navigate(e.srv.URL+"/tickets/"+first.Number), chromedp.WaitVisible(css("#service")),
+		chromedp.WaitVisible(css("body[data-live=on]")))
+	if lea.bool(`!document.getElementById('bell-count').hidden`) {
+		t.Fatalf("bell shows a count before any notification")
+	}
+	if err := e.d.ForwardTicket(ctx, e.marc, desk.ForwardInput{TicketID: second.ID, AgentID: e.lea.AgentID, Comment: "Peux-tu t'en occuper ?"}); err != nil {
+		t.Fatal(err)
+	}
+	lea.waitJS("the bell to count it", `document.getElementById('bell').dataset.unread === '1' && !document.getElementById('bell-count').hidden`)
+
+	lea.run("h marks it handled", loaded(key("h")), chromedp.WaitVisible(css("#reopen-btn")))
+	if st := e.view(first.ID).Ticket.Status; st != desk.StatusClosed {
+		t.Fatalf("after h: %s", st)
+	}
+	lea.run("f goes to the forward field", key("f"))
+	if got := lea.eval(`document.activeElement.id`); got != "forward-agent" {
+		t.Fatalf("f focused %q", got)
+	}
+	lea.run("leave the field", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	lea.run("u answers the next unread", loaded(key("u")), chromedp.WaitVisible(css(".ticket-page[data-ticket=\""+second.Number+"\"]")))
+	lea.waitJS("the reply box to have the focus", `document.activeElement.id === 'reply-body' && location.hash === '#reply'`)
+	lea.noDialogs()
+}

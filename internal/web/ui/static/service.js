@@ -31,9 +31,12 @@
     return false;
   });
 
+  // After load: the browser's own move to the #reply fragment comes first.
   if (location.hash === '#reply') {
-    const body = document.getElementById('reply-body');
-    if (body) { body.focus(); body.setSelectionRange(body.value.length, body.value.length); }
+    window.addEventListener('load', () => {
+      const body = document.getElementById('reply-body');
+      if (body) { body.focus(); body.setSelectionRange(body.value.length, body.value.length); }
+    });
   }
 
   const tl = document.getElementById('timeline');
