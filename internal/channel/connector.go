@@ -164,3 +164,20 @@ type Target struct {
 	OrderRef string
 	Threads  []ThreadRef
 }
+
+// Mailer is a connector that also sends plain emails (a forward, a notification).
+type Mailer interface {
+	Mail(ctx context.Context, e Email) (messageID string, err error)
+}
+
+// Email is a plain email, not a reply on a ticket's thread: a forward to
+// someone outside, a notification, an acknowledgement.
+type Email struct {
+	To, Cc    []string // addresses
+	ReplyTo   string
+	Subject   string
+	Text      string
+	HTML      string // optional
+	Files     []File
+	InReplyTo string // optional threading
+}
