@@ -12,6 +12,7 @@ import (
 
 	"guichet/internal/channel"
 	"guichet/internal/channel/kaufland"
+	"guichet/internal/channel/mail"
 	"guichet/internal/channel/mirakl"
 	"guichet/internal/channel/prestashop"
 	"guichet/internal/desk"
@@ -33,7 +34,7 @@ PostgreSQL partagent la même clé : donnez-la par GUICHET_SECRET_KEY.`
 // kind without one takes its messages through POST
 // /api/v1/channels/{id}/messages.
 func channelRegistry() *channel.Registry {
-	return channel.NewRegistry(kaufland.Kind(), mirakl.Kind(), prestashop.Kind())
+	return channel.NewRegistry(kaufland.Kind(), mirakl.Kind(), prestashop.Kind(), mail.Kind(), mail.AmazonKind())
 }
 
 // registry is channelRegistry, replaced by tests.

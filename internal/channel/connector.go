@@ -55,6 +55,15 @@ type Reply struct {
 	// Customer is the ticket's customer as the channel knows them.
 	CustomerExternalID string
 	CustomerEmail      string
+	// For email channels: the ticket's token (desk.ThreadToken), written
+	// into the Reply-To address and the Message-ID so that the answer
+	// threads back; the ticket's number and subject; the Message-IDs of the
+	// customer's last message (In-Reply-To) and of what it answered.
+	Token        string
+	TicketNumber string
+	Subject      string
+	InReplyTo    string
+	References   []string
 }
 
 // File is an attachment of a reply, read whole (replies' files are small:

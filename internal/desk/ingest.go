@@ -43,6 +43,22 @@ type Incoming struct {
 	// AutoKind: a machine wrote it (an auto-reply, a bounce). It is stored on
 	// the ticket it belongs to but never opens one.
 	AutoKind AutoKind `json:"auto_kind,omitempty"`
+	// Email threading (see mail_thread.go), tried in this order: Token, a
+	// token of ours read from the address the customer wrote to or from
+	// the Message-ID of ours they answer; References, the Message-IDs the
+	// message answers (In-Reply-To first); then TicketRef, a ticket number
+	// read in the subject, and OrderRef.
+	Token      string   `json:"token,omitempty"`
+	References []string `json:"references,omitempty"`
+	TicketRef  string   `json:"ticket_ref,omitempty"`
+	// OnlyExisting: the message goes on the ticket it threads to and never
+	// opens one (an email channel that does not take unknown senders, an
+	// auto-reply); without one it is parked.
+	OnlyExisting bool `json:"only_existing,omitempty"`
+	// Unreadable says why the connector could not read the message (broken
+	// MIME); it is parked with Raw, its source bytes, kept for an admin.
+	Unreadable string `json:"unreadable,omitempty"`
+	Raw        []byte `json:"-"`
 
 	altered bool // cleaned already: a parked message retried
 }
