@@ -25,6 +25,7 @@ type Desk struct {
 	limits    SignInLimits
 	throttle  *throttle // sign-in attempts per account, address, device
 	touches   *tokenTouches
+	threadKey keyCache // signs the tokens of our emails (mail_thread.go)
 }
 
 // Config is what a Desk is built from. Store is required; the rest has defaults.
