@@ -111,15 +111,6 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			r.c.Log.Warn("outbox", "message", e.MessageID, "err", err)
 		}
 	}
-	conn, ok, err := r.connector(ctx, ch)
-	if err != nil {
-		release(sendBackoffMin)
-		return outcomeRetrying, err.Error()
-	}
-	if !ok {
-		release(noConnectorWait)
-		return outcomeSkipped, ""
-	}
 	o, err := d.OutgoingReply(ctx, e.MessageID)
 	if err == nil {
 		e = o.Entry // fresher than the claim's copy
@@ -136,21 +127,31 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	if e.State != desk.OutboxQueued && e.State != desk.OutboxSending {
 		return outcomeSkipped, "" // settled since the claim (its echo, an agent)
 	}
+	var conn channel.Connector
+	var ok bool
 	if reply.ThreadKind == desk.ThreadEmail && !sendsEmail(ch.Kind) {
 		// For the customer's own address: the marketplace's connector would
 		// post it in the marketplace's conversation. An email channel sends it.
-		var found bool
-		if conn, found, err = r.emailSender(ctx); err != nil {
+		if conn, ok, err = r.emailSender(ctx); err != nil {
 			release(sendBackoffMin)
 			return outcomeRetrying, err.Error()
 		}
-		if !found && e.State == desk.OutboxQueued {
+		if !ok && e.State == desk.OutboxQueued {
 			return r.settle(ctx, outcomeFailed, func(c context.Context) error {
 				return d.DeliveryFailed(c, e.MessageID, noEmailSender, true, time.Time{})
 			})
 		}
-		if !found {
+		if !ok {
 			return r.settle(ctx, outcomeUnknown, func(c context.Context) error { return d.DeliveryUnknown(c, e.MessageID, noEmailSender) })
+		}
+	} else {
+		if conn, ok, err = r.connector(ctx, ch); err != nil {
+			release(sendBackoffMin)
+			return outcomeRetrying, err.Error()
+		}
+		if !ok {
+			release(noConnectorWait)
+			return outcomeSkipped, ""
 		}
 	}
 	if o.OpeningAhead && e.State == desk.OutboxQueued {
