@@ -55,8 +55,7 @@ func amazonRelay(addr string) bool { return amazonRelayRe.MatchString(strings.Tr
 // (<t12.m34.ab34…@…>). desk checks it.
 func (m *Connector) tokenOf(env *enmime.Envelope) string {
 	for _, h := range []string{"To", "Cc", "Delivered-To", "X-Original-To"} {
-		as, _ := env.AddressList(h)
-		for _, a := range as {
+		for _, a := range addressList(env, h) {
 			if t := addressToken(a); t != "" {
 				return t
 			}

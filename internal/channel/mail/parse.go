@@ -10,8 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime/v2"
+	"golang.org/x/text/encoding/charmap"
 
 	"guichet/internal/desk"
 )
@@ -88,12 +90,41 @@ func (m *Connector) Parse(raw []byte) (desk.Incoming, error) {
 }
 
 func firstAddress(env *enmime.Envelope, header string) (*mail.Address, error) {
-	as, err := env.AddressList(header)
-	if err != nil || len(as) == 0 || as[0].Address == "" {
+	as := addressList(env, header)
+	if len(as) == 0 || as[0].Address == "" {
 		return nil, fmt.Errorf("%s absent", header)
 	}
 	return as[0], nil
 }
+
+// addressList reads an address header, also as old mailers write it: 8-bit
+// names in Windows-1252 without RFC 2047 encoding, or names that
+// net/mail refuses (then only the addresses are kept).
+func addressList(env *enmime.Envelope, header string) []*mail.Address {
+	if as, err := env.AddressList(header); err == nil {
+		return as
+	}
+	v := env.GetHeader(header)
+	if v == "" {
+		return nil
+	}
+	if !utf8.ValidString(v) {
+		if d, err := charmap.Windows1252.NewDecoder().String(v); err == nil {
+			v = d
+		}
+	}
+	if as, err := mail.ParseAddressList(v); err == nil {
+		return as
+	}
+	var out []*mail.Address
+	for _, m := range looseAddressRe.FindAllStringSubmatch(v, 20) {
+		name := strings.Trim(strings.TrimSpace(m[1]), `"`)
+		out = append(out, &mail.Address{Name: name, Address: m[2]})
+	}
+	return out
+}
+
+var looseAddressRe = regexp.MustCompile(`([^<>,]*)<([^<>@\s]+@[^<>\s]+)>`)
 
 // messageSourceID is the Message-ID, so that the same email fetched twice,
 // or from two folders, is stored once; a digest of the bytes without one.
