@@ -106,12 +106,29 @@ func ticketOfToken(key []byte, token string) (int64, bool) {
 // (OnlyExisting: an auto-reply, an unknown sender where the mailbox does
 // not take them) and finds none is parked, and left out of ps.
 func (b *ingestBatch) threadMail(ctx context.Context, ch Channel, ps []*pending) ([]*pending, error) {
+	// A conversation is on one ticket: an order-less message of a
+	// conversation that a message of the batch names the order of goes
+	// to that order's ticket, unless the conversation has one already.
+	orderOf := map[threadKey]string{}
+	for _, p := range ps {
+		if p.in.OrderRef != "" && p.in.ThreadExternalID != "" {
+			orderOf[threadKey{0, p.in.ThreadKind, p.in.ThreadExternalID}] = p.in.OrderRef
+		}
+	}
 	kept := ps[:0]
 	for _, p := range ps {
 		in := p.in
 		t, err := b.mailTicket(ctx, ch, in)
 		if err != nil {
 			return nil, err
+		}
+		if order, ok := orderOf[threadKey{0, in.ThreadKind, in.ThreadExternalID}]; ok && t == nil && in.OrderRef == "" {
+			if t, err = b.existingTicket(ctx, ch, in); err != nil {
+				return nil, err
+			}
+			if t == nil {
+				in.OrderRef = order
+			}
 		}
 		if t == nil && in.OnlyExisting {
 			if t, err = b.existingTicket(ctx, ch, in); err != nil {

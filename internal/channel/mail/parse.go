@@ -76,13 +76,14 @@ func (m *Connector) Parse(raw []byte) (desk.Incoming, error) {
 			in.OrderRef = m.order.FindString(in.Body)
 		}
 	}
-	if in.OrderRef == "" {
-		in.ThreadExternalID = in.Customer.Email // order-less: the sender's ticket
+	// The sender's conversation: without an order reference, a message
+	// goes to the ticket this address wrote on before.
+	in.ThreadExternalID = in.Customer.Email
+	known := m.unknown
+	if m.kind == desk.ChannelAmazon && amazonRelay(in.Customer.Email) {
+		known = true // Amazon's buyers write from its relay; anyone else is an unknown sender
 	}
-	in.OnlyExisting = !m.unknown || in.AutoKind != ""
-	if m.kind == desk.ChannelAmazon && !amazonRelay(in.Customer.Email) && in.AutoKind == "" {
-		in.OnlyExisting = true // Amazon's buyers write from its relay; anyone else only follows up
-	}
+	in.OnlyExisting = !known || in.AutoKind != ""
 	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 {
 		in.Body = "(message vide)"
 	}
