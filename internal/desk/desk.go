@@ -26,6 +26,7 @@ type Desk struct {
 	throttle  *throttle // sign-in attempts per account, address, device
 	touches   *tokenTouches
 	forms     *throttle // contact-form submissions per address
+	threadKey keyCache  // signs the tokens of our emails (mail_thread.go)
 }
 
 // Config is what a Desk is built from. Store is required; the rest has defaults.

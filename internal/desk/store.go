@@ -38,6 +38,7 @@ type Tx interface {
 	FormTx
 	EmailTx
 	OverviewTx
+	MailTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.
