@@ -1,20 +1,34 @@
 package ui_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"guichet/internal/channel"
+	gmail "guichet/internal/channel/mail"
+	"guichet/internal/channel/mail/mailtest"
 	"guichet/internal/desk"
+	gsync "guichet/internal/sync"
 )
 
 // A customer writes through the public form with a screenshot; the ticket
 // is on the email channel for its ADV, with the file, the browser and the
 // default reply ready; she answers, and the answer (after the
-// acknowledgement) is queued for the email channel.
+// acknowledgement) is queued for the email channel. The outbox then hands
+// both to the email connector, a real SMTP server on loopback receives
+// them, threaded (our token in the Reply-To and the Message-ID, the ticket
+// number in the subject), and the customer's answer to the reply, fetched
+// from a real IMAP server, joins the same ticket.
 func TestBrowserContactFormToReply(t *testing.T) {
 	e := newEnv(t)
 	mail, _ := e.serviceSetup()
@@ -86,6 +100,68 @@ func TestBrowserContactFormToReply(t *testing.T) {
 	if len(queued) != 2 || kinds[desk.AuthorSystem].ID == 0 || !strings.Contains(kinds[desk.AuthorAgent].Body, "bouilloire neuve") ||
 		v.Ticket.Status != desk.StatusWaitingCustomer {
 		t.Fatalf("queued for the email channel: %+v (authors %v), status %s", queued, kinds, v.Ticket.Status)
+	}
+
+	// The outbox delivers both through the email connector, to real servers.
+	smtpSrv := mailtest.StartSMTP(t, mailtest.StartTLS, "envoi", "secret-smtp")
+	imapSrv := mailtest.StartIMAP(t, mailtest.TLS)
+	imapSrv.AddUser(t, "sav", "secret-imap")
+	settings, err := gmail.Kind().Check(map[string]string{
+		"host": imapSrv.Host, "port": strconv.Itoa(imapSrv.Port), "username": "sav", "password": "secret-imap",
+		"security": string(imapSrv.Security), "skip_verify": "true",
+		"smtp_host": smtpSrv.Host, "smtp_port": strconv.Itoa(smtpSrv.Port), "smtp_username": "envoi", "smtp_password": "secret-smtp",
+		"smtp_security": string(smtpSrv.Security), "smtp_skip_verify": "true", "from": "Service client <sav@boutique.test>", "timeout": "5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := gmail.New(channel.Config{Channel: mail, Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := gsync.New(gsync.Config{Desk: e.d, Leases: e.s, Jitter: func() float64 { return 0.5 },
+		Connectors: gsync.ConnectorsFunc(func(_ context.Context, ch desk.Channel) (channel.Connector, error) {
+			if ch.ID == mail.ID {
+				return conn, nil
+			}
+			return nil, fmt.Errorf("%s : %w", ch.Name, channel.ErrNotSupported)
+		})})
+	if _, err := runner.DeliverDue(ctx, mail.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := smtpSrv.Wait(t, 2, 20*time.Second)
+	var reply *netmail.Message
+	for _, r := range got {
+		m, err := netmail.ReadMessage(bytes.NewReader(r.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.To) != 1 || r.To[0] != "claire.dupont@example.fr" {
+			t.Errorf("sent to %v", r.To)
+		}
+		body := new(bytes.Buffer)
+		body.ReadFrom(m.Body)
+		if strings.Contains(body.String(), "bouilloire neuve") {
+			reply = m
+		}
+	}
+	if reply == nil {
+		t.Fatalf("the SMTP server did not get the reply: %d messages", len(got))
+	}
+	replyTo, msgID, subject := reply.Header.Get("Reply-To"), reply.Header.Get("Message-Id"), reply.Header.Get("Subject")
+	if !strings.Contains(replyTo, "sav+") || msgID == "" || !strings.Contains(subject, "[#"+tk.Number+"]") {
+		t.Fatalf("reply not threaded: Reply-To %q, Message-ID %q, Subject %q", replyTo, msgID, subject)
+	}
+	// Her answer, from a client that kept only the Reply-To, threads back.
+	addr, _ := netmail.ParseAddress(replyTo)
+	imapSrv.Append(t, "sav", "INBOX", []byte("From: Claire Dupont <claire.dupont@example.fr>\r\nTo: "+addr.Address+
+		"\r\nSubject: merci\r\nMessage-ID: <answer-1@example.fr>\r\nDate: "+time.Now().Add(-time.Minute).Format(time.RFC1123Z)+
+		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nParfait, merci !\r\n"))
+	if _, err := runner.Once(ctx, mail.ID); err != nil {
+		t.Fatal(err)
+	}
+	after := e.view(tk.ID)
+	if last := after.Messages[len(after.Messages)-1]; !strings.Contains(last.Body, "Parfait, merci") || after.Ticket.Status != desk.StatusWaitingAdmin {
+		t.Fatalf("the customer's answer did not join the ticket: %+v, status %s", last, after.Ticket.Status)
 	}
 }
 
