@@ -107,10 +107,11 @@ func (d *Desk) SubmitContactForm(ctx context.Context, in FormInput) (FormResult,
 	if joined.ID != 0 {
 		msg.ChannelID, msg.ThreadKind, msg.OrderRef = joined.ChannelID, ThreadEmail, joined.OrderRef
 	} else {
-		if c.ChannelID == 0 {
-			return FormResult{}, Errorf(EConflict, "ce contact n'est relié à aucun canal email : le message n'a pas pu être enregistré, écrivez-nous directement par email")
+		ch, err := d.formChannel(ctx, c)
+		if err != nil {
+			return FormResult{}, err
 		}
-		msg.ChannelID, msg.ThreadKind = c.ChannelID, ThreadCustomer
+		msg.ChannelID, msg.ThreadKind = ch, ThreadCustomer
 		if in.OrderRef == "" {
 			msg.ThreadExternalID = fmt.Sprintf("form:%d:%s", c.ID, in.Email) // one ticket per address and contact
 		}
@@ -255,6 +256,22 @@ func (d *Desk) orderTicketFor(ctx context.Context, in FormInput) (Ticket, error)
 		return nil
 	})
 	return found, err
+}
+
+// formChannel is the email channel the contact's messages open tickets
+// on: its own, or (the default contacts, before an admin names one) the
+// desk's sending email channel.
+func (d *Desk) formChannel(ctx context.Context, c Contact) (int64, error) {
+	var id int64
+	err := d.store.Read(ctx, func(tx Tx) error {
+		ch, err := sendingChannel(ctx, tx, c.ChannelID)
+		if ErrorCode(err) == EConflict {
+			return Errorf(EConflict, "ce contact n'est relié à aucun canal email : le message n'a pas pu être enregistré, écrivez-nous directement par email")
+		}
+		id = ch.ID
+		return err
+	})
+	return id, err
 }
 
 func (d *Desk) formMessage(ctx context.Context, id int64) (Message, error) {

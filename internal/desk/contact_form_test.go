@@ -195,3 +195,18 @@ func TestContactFormRefusalsAndForwardOnlyContact(t *testing.T) {
 		}
 	})
 }
+
+// The default contacts work once an email channel exists, before an admin
+// names theirs; without any, the form says so and stores nothing.
+func TestContactFormFallsBackToTheSendingChannel(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		cs, _ := f.d.Contacts(ctx)
+		_, err := f.d.SubmitContactForm(ctx, desk.FormInput{ContactID: cs[0].ID, Email: "jean@example.fr", Body: "Bonjour"})
+		wantCode(t, err, desk.EConflict, "")
+		mail := f.channel(t, desk.Channel{Kind: desk.ChannelEmail, Name: "SAV", GuardNames: []string{}, Active: true})
+		res, err := f.d.SubmitContactForm(ctx, desk.FormInput{ContactID: cs[0].ID, Email: "jean@example.fr", Body: "Bonjour"})
+		if err != nil || f.view(t, res.TicketID).Ticket.ChannelID != mail.ID {
+			t.Fatalf("%+v, %v", res, err)
+		}
+	})
+}
