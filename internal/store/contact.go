@@ -131,19 +131,40 @@ func (t *tx) MessageBySource(ctx context.Context, channelID int64, sourceID stri
 
 func (t *tx) ServiceStats(ctx context.Context) (desk.ServiceStats, error) {
 	var s desk.ServiceStats
-	err := t.queryRow(ctx, `SELECT count(*),
-			COALESCE(sum(CASE WHEN status = 'waiting_customer' THEN 1 ELSE 0 END), 0),
-			COALESCE(sum(CASE WHEN status = 'waiting_admin' THEN 1 ELSE 0 END), 0),
-			COALESCE(sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0)
-		FROM tickets`).Scan(&s.Threads, &s.Pending, &s.Unread, &s.Closed)
+	counts, err := t.CountTickets(ctx, desk.CountFilter{})
 	if err != nil {
 		return s, err
 	}
-	err = t.queryRow(ctx, `SELECT
-			COALESCE(sum(CASE WHEN author_kind = 'customer' THEN 1 ELSE 0 END), 0),
-			COALESCE(sum(CASE WHEN author_kind = 'agent' AND internal = 0 THEN 1 ELSE 0 END), 0)
-		FROM messages`).Scan(&s.CustomerMessages, &s.AgentMessages)
-	return s, err
+	for st, n := range counts.ByStatus {
+		s.Threads += n
+		switch st {
+		case desk.StatusWaitingCustomer:
+			s.Pending = n
+		case desk.StatusWaitingAdmin:
+			s.Unread = n
+		case desk.StatusClosed:
+			s.Closed = n
+		}
+	}
+	rows, err := t.query(ctx, `SELECT author_kind, sum(n) FROM message_counts GROUP BY author_kind`)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return s, err
+		}
+		switch desk.AuthorKind(kind) {
+		case desk.AuthorCustomer:
+			s.CustomerMessages = n
+		case desk.AuthorAgent:
+			s.AgentMessages = n
+		}
+	}
+	return s, rows.Err()
 }
 
 func (t *tx) ContactsNew(ctx context.Context) (map[int64]int, error) {

@@ -68,3 +68,32 @@ CREATE INDEX outgoing_emails_due ON outgoing_emails (next_at) WHERE state = 'que
 
 -- « Recevoir mes notifications par email ».
 ALTER TABLE agents ADD COLUMN notify_email INTEGER NOT NULL DEFAULT 0;
+
+-- Messages per author kind, internal notes apart (the customer service's
+-- statistics), kept by triggers in the same transaction as the messages:
+-- the overview never counts the messages table. As ticket_counts: delta
+-- rows (one per statement and kind), appended without a lock, folded by
+-- Store.Compact.
+CREATE TABLE message_counts (
+	author_kind TEXT   NOT NULL,
+	n           BIGINT NOT NULL
+);
+INSERT INTO message_counts (author_kind, n)
+	SELECT author_kind, count(*) FROM messages WHERE internal = 0 GROUP BY author_kind;
+
+CREATE FUNCTION messages_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO message_counts (author_kind, n)
+	SELECT author_kind, count(*) FROM new_rows WHERE internal = 0 GROUP BY author_kind;
+	RETURN NULL;
+END $$;
+CREATE FUNCTION messages_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO message_counts (author_kind, n)
+	SELECT author_kind, -count(*) FROM old_rows WHERE internal = 0 GROUP BY author_kind;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_count_insert();
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_count_delete();

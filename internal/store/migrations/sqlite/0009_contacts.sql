@@ -68,3 +68,20 @@ CREATE INDEX outgoing_emails_due ON outgoing_emails (next_at) WHERE state = 'que
 
 -- « Recevoir mes notifications par email ».
 ALTER TABLE agents ADD COLUMN notify_email INTEGER NOT NULL DEFAULT 0;
+
+-- Messages per author kind, internal notes apart (the customer service's
+-- statistics), kept by triggers in the same transaction as the message:
+-- the overview never counts the messages table.
+CREATE TABLE message_counts (
+	author_kind TEXT    PRIMARY KEY,
+	n           INTEGER NOT NULL
+);
+INSERT INTO message_counts (author_kind, n)
+	SELECT author_kind, count(*) FROM messages WHERE internal = 0 GROUP BY author_kind;
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages WHEN NEW.internal = 0 BEGIN
+	INSERT INTO message_counts (author_kind, n) VALUES (NEW.author_kind, 1)
+	ON CONFLICT (author_kind) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages WHEN OLD.internal = 0 BEGIN
+	UPDATE message_counts SET n = n - 1 WHERE author_kind = OLD.author_kind;
+END;
