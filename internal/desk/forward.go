@@ -40,16 +40,15 @@ func (d *Desk) ForwardTicket(ctx context.Context, actor Actor, in ForwardInput) 
 		return Invalid("agent_id", "choisissez un autre agent que vous-même")
 	}
 	now := d.Now()
-	var t Ticket
-	var to Agent
 	var events []Event
+	var n Notification
 	err = d.store.Write(ctx, func(tx Tx) error {
 		events = nil
-		var err error
-		if t, err = tx.TicketByID(ctx, in.TicketID); err != nil {
+		t, err := tx.TicketByID(ctx, in.TicketID)
+		if err != nil {
 			return err
 		}
-		to, err = tx.AgentByID(ctx, in.AgentID)
+		to, err := tx.AgentByID(ctx, in.AgentID)
 		if IsNotFound(err) || (err == nil && !to.Active) {
 			return Invalid("agent_id", "agent inconnu ou désactivé")
 		}
@@ -61,19 +60,25 @@ func (d *Desk) ForwardTicket(ctx context.Context, actor Actor, in ForwardInput) 
 			events = (&TicketPatch{AssigneeID: &id}).apply(&t, actor, now)
 		}
 		events = append(events, Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventForwarded, New: to.Name})
-		return saveTicket(ctx, tx, &t, events, false)
+		if err := saveTicket(ctx, tx, &t, events, false); err != nil {
+			return err
+		}
+		// The notification in the same transaction: a forward is never
+		// recorded without its addressee being told.
+		text := fmt.Sprintf("%s vous a transféré le ticket %s", actor.Name, t.Number)
+		if comment != "" {
+			text += " : " + strings.Join(strings.Fields(comment), " ")
+		}
+		n = Notification{AgentID: to.ID, TicketID: t.ID, Kind: "forward", Text: clip(text, 500), ByName: actor.Name,
+			EmailState: "pending", CreatedAt: now}
+		return tx.InsertNotification(ctx, &n)
 	})
 	if err != nil {
 		return err
 	}
 	d.notifyEvents(actor, events)
-	text := fmt.Sprintf("%s vous a transféré le ticket %s", actor.Name, t.Number)
-	if comment != "" {
-		text += " : " + strings.Join(strings.Fields(comment), " ")
-	}
-	_, err = d.Notify(ctx, Notification{AgentID: to.ID, TicketID: t.ID, Kind: "forward", Text: clip(text, 500),
-		ByName: actor.Name, EmailState: "pending"})
-	return err
+	d.notify(Change{TicketID: n.TicketID, Kind: EventNotified, AgentID: n.AgentID})
+	return nil
 }
 
 func (d *Desk) forwardOutside(ctx context.Context, actor Actor, ticketID int64, address, comment string) error {
