@@ -268,3 +268,20 @@ func TestAdminContacts(t *testing.T) {
 		t.Fatalf("the form lacks the new contact")
 	}
 }
+
+// A form message that joined a marketplace order's ticket on its Email
+// thread is answered there by default: the reply goes to that address.
+func TestFormMessageOnTheEmailThreadIsAnsweredThere(t *testing.T) {
+	e := newEnv(t)
+	_, service := e.serviceSetup()
+	tk := e.customerMessage(e.kaufland, "K-300", "Jean Client", "Colis abîmé")
+	res, err := e.d.SubmitContactForm(ctx, desk.FormInput{ContactID: service.ID, Email: "jean@example.fr", OrderRef: "K-300", Body: "Photos du colis"})
+	if err != nil || res.TicketID != tk.ID {
+		t.Fatalf("%+v %v", res, err)
+	}
+	_, body := e.client().signIn("lea@example.fr").get("/tickets/" + itoa(tk.ID))
+	i := strings.Index(body, `aria-selected="true" class="tab tab-`)
+	if i < 0 || !strings.HasPrefix(body[i+len(`aria-selected="true" class="tab tab-`):], "email") {
+		t.Fatalf("the selected tab is not the Email thread: %.200s", body[max(i, 0):])
+	}
+}

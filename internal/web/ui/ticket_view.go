@@ -289,7 +289,10 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int
 		}
 		if j, ok := index[m.ThreadID]; ok {
 			tabs[j].Messages = append(tabs[j].Messages, mv)
-			if m.CreatedAt.After(latest) && tabs[j].ThreadKind == string(desk.ThreadCustomer) {
+			// The Email thread too: a contact-form message joins its
+			// order's ticket there, and the answer goes to that address.
+			if m.CreatedAt.After(latest) && (tabs[j].ThreadKind == string(desk.ThreadCustomer) ||
+				tabs[j].ThreadKind == string(desk.ThreadEmail) && m.AuthorKind == desk.AuthorCustomer) {
 				latest, replyTab = m.CreatedAt, tabs[j].Key
 			}
 		}
