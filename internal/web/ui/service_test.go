@@ -285,3 +285,21 @@ func TestFormMessageOnTheEmailThreadIsAnsweredThere(t *testing.T) {
 		t.Fatalf("the selected tab is not the Email thread: %.200s", body[max(i, 0):])
 	}
 }
+
+// The timeline fragment lists the ticket's messages in order (notes
+// apart) and says when the order cannot be read.
+func TestTicketTimelineFragment(t *testing.T) {
+	e := newEnv(t)
+	tk := e.customerMessage(e.kaufland, "K-400", "Jean Client", "Premier message")
+	if _, err := e.d.AddNote(ctx, e.lea, tk.ID, "note privée"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.Reply(ctx, e.lea, desk.ReplyInput{TicketID: tk.ID, Body: "Notre réponse", Status: desk.StatusWaitingCustomer}); err != nil {
+		t.Fatal(err)
+	}
+	res, body := e.client().signIn("lea@example.fr").get("/tickets/"+itoa(tk.ID)+"/timeline", "X-Requested-With", "fetch")
+	first, reply := strings.Index(body, "Premier message"), strings.Index(body, "Notre réponse")
+	if res.StatusCode != 200 || first < 0 || reply < first || strings.Contains(body, "note privée") || !strings.Contains(body, "Commande indisponible") {
+		t.Fatalf("%d\n%s", res.StatusCode, body)
+	}
+}
