@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"guichet/internal/channel"
 	"guichet/internal/channel/kaufland"
+	"guichet/internal/channel/mail"
 	"guichet/internal/channel/mirakl"
 	"guichet/internal/channel/prestashop"
 	"guichet/internal/desk"
@@ -33,7 +35,7 @@ PostgreSQL partagent la même clé : donnez-la par GUICHET_SECRET_KEY.`
 // kind without one takes its messages through POST
 // /api/v1/channels/{id}/messages.
 func channelRegistry() *channel.Registry {
-	return channel.NewRegistry(kaufland.Kind(), mirakl.Kind(), prestashop.Kind())
+	return channel.NewRegistry(kaufland.Kind(), mirakl.Kind(), prestashop.Kind(), mail.Kind(), mail.AmazonKind())
 }
 
 // registry is channelRegistry, replaced by tests.
@@ -103,6 +105,9 @@ func channelCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	case "list":
 		return cmd.list(ctx)
 	case "add":
+		if desk.ChannelKind(*kind) == desk.ChannelAmazon && !flagGiven(fs, "deadline") {
+			*deadline = "" // Amazon's own: 24 h around the clock
+		}
 		return cmd.save(ctx, desk.Channel{Kind: desk.ChannelKind(*kind), Name: *name, DeadlinePolicy: *deadline, Active: true}, *responsible, settings)
 	}
 	ch, err := d.Channel(ctx, id)
@@ -235,4 +240,11 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// flagGiven says whether the command line set the flag.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

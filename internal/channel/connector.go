@@ -55,6 +55,15 @@ type Reply struct {
 	// Customer is the ticket's customer as the channel knows them.
 	CustomerExternalID string
 	CustomerEmail      string
+	// For email channels: the ticket's token (desk.ThreadToken), written
+	// into the Reply-To address and the Message-ID so that the answer
+	// threads back; the ticket's number and subject; the Message-IDs of the
+	// customer's last message (In-Reply-To) and of what it answered.
+	Token        string
+	TicketNumber string
+	Subject      string
+	InReplyTo    string
+	References   []string
 }
 
 // File is an attachment of a reply, read whole (replies' files are small:
@@ -163,4 +172,21 @@ type Actioner interface {
 type Target struct {
 	OrderRef string
 	Threads  []ThreadRef
+}
+
+// Mailer is a connector that also sends plain emails (a forward, a notification).
+type Mailer interface {
+	Mail(ctx context.Context, e Email) (messageID string, err error)
+}
+
+// Email is a plain email, not a reply on a ticket's thread: a forward to
+// someone outside, a notification, an acknowledgement.
+type Email struct {
+	To, Cc    []string // addresses
+	ReplyTo   string
+	Subject   string
+	Text      string
+	HTML      string // optional
+	Files     []File
+	InReplyTo string // optional threading
 }

@@ -59,6 +59,7 @@ func (d *Desk) SaveChannel(ctx context.Context, actor Actor, c Channel) (Channel
 	if err := requireAdmin(actor); err != nil {
 		return Channel{}, err
 	}
+	amazonDefaults(&c)
 	if err := checkChannel(&c); err != nil {
 		return Channel{}, err
 	}

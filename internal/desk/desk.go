@@ -26,6 +26,8 @@ type Desk struct {
 	limits    SignInLimits
 	throttle  *throttle // sign-in attempts per account, address, device
 	touches   *tokenTouches
+	forms     *throttle // contact-form submissions per address
+	threadKey keyCache  // signs the tokens of our emails (mail_thread.go)
 }
 
 // Config is what a Desk is built from. Store is required; the rest has defaults.
@@ -54,6 +56,7 @@ func New(c Config) *Desk {
 	d.limits = c.SignInLimits.withDefaults()
 	d.throttle = newThrottle(d.limits.Window)
 	d.touches = &tokenTouches{last: map[int64]time.Time{}}
+	d.forms = newThrottle(FormWindow)
 	return d
 }
 

@@ -43,6 +43,22 @@ type Incoming struct {
 	// AutoKind: a machine wrote it (an auto-reply, a bounce). It is stored on
 	// the ticket it belongs to but never opens one.
 	AutoKind AutoKind `json:"auto_kind,omitempty"`
+	// Email threading (see mail_thread.go), tried in this order: Token, a
+	// token of ours read from the address the customer wrote to or from
+	// the Message-ID of ours they answer; References, the Message-IDs the
+	// message answers (In-Reply-To first); then TicketRef, a ticket number
+	// read in the subject, and OrderRef.
+	Token      string   `json:"token,omitempty"`
+	References []string `json:"references,omitempty"`
+	TicketRef  string   `json:"ticket_ref,omitempty"`
+	// OnlyExisting: the message goes on the ticket it threads to and never
+	// opens one (an email channel that does not take unknown senders, an
+	// auto-reply); without one it is parked.
+	OnlyExisting bool `json:"only_existing,omitempty"`
+	// Unreadable says why the connector could not read the message (broken
+	// MIME); it is parked with Raw, its source bytes, kept for an admin.
+	Unreadable string `json:"unreadable,omitempty"`
+	Raw        []byte `json:"-"`
 
 	altered bool // cleaned already: a parked message retried
 }
@@ -142,6 +158,9 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.OrderRef, b.OrderRef),
 			cmp.Compare(a.ThreadExternalID, b.ThreadExternalID))
 	})
+	if err := d.keepRaw(ctx, parked); err != nil {
+		return IngestResult{}, err
+	}
 	rows := make([]ParkedMessage, len(parked))
 	for i, e := range parked {
 		rows[i] = e.row(now)
@@ -149,15 +168,33 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 	slices.SortFunc(rows, func(a, b ParkedMessage) int { // one lock order for concurrent batches, as tickets
 		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.SourceKey, b.SourceKey))
 	})
+	var mailKey []byte
+	if slices.ContainsFunc(valid, func(p preparedIncoming) bool { return p.Token != "" }) {
+		if mailKey, err = d.threadKeyOf(ctx); err != nil {
+			return IngestResult{}, err
+		}
+	}
 	var changes []Change
 	var answers []answerable
+	var late []parkedEntry
 	err = d.store.Write(ctx, func(tx Tx) error {
 		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
-		b.stx = tx
+		b.stx, b.mtx, b.mailKey = tx, tx, mailKey
 		if err := b.run(ctx, valid); err != nil {
 			return err
 		}
-		if err := b.park(ctx, rows); err != nil {
+		late = b.lateParked
+		all := rows
+		if len(late) > 0 {
+			all = slices.Clone(rows)
+			for _, e := range late {
+				all = append(all, e.row(now))
+			}
+			slices.SortFunc(all, func(a, b ParkedMessage) int {
+				return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.SourceKey, b.SourceKey))
+			})
+		}
+		if err := b.park(ctx, all); err != nil {
 			return err
 		}
 		if also != nil {
@@ -173,7 +210,7 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 	if err != nil {
 		return IngestResult{}, err
 	}
-	for _, e := range parked {
+	for _, e := range append(parked, late...) {
 		res.Parked = append(res.Parked, Parking{Index: e.index, SourceID: e.in.SourceID,
 			Code: ErrorCode(e.err), Field: ErrorField(e.err), Error: ErrorMessage(e.err)})
 	}
@@ -284,6 +321,9 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 	var err error
 	if p.SourceID, err = checkLine("source_id", in.SourceID, 200, true); err != nil {
 		return p, err
+	}
+	if in.Unreadable != "" {
+		return p, Invalid("source", "%s", clip(in.Unreadable, maxLine))
 	}
 	if p.OrderRef, err = checkLine("order_ref", in.OrderRef, maxOrderRef, false); err != nil {
 		return p, err

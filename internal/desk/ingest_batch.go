@@ -69,6 +69,12 @@ type ingestBatch struct {
 	touched                             []int64                   // tickets that got a message, each once
 	isTouched                           map[int64]bool
 	changes                             []Change
+	// Email threading (mail_thread.go): the key tokens are signed with,
+	// the transaction's lookups, and the messages parked for having no
+	// ticket to go to.
+	mailKey    []byte
+	mtx        mailBatchTx
+	lateParked []parkedEntry
 }
 
 func newIngestBatch(d *Desk, tx IngestTx) *ingestBatch {
@@ -138,6 +144,9 @@ func (b *ingestBatch) channelGroup(ctx context.Context, msgs []preparedIncoming)
 		}
 		seen[msgs[i].SourceID] = true // twice in the batch: stored once
 		fresh = append(fresh, &pending{in: &msgs[i]})
+	}
+	if fresh, err = b.threadMail(ctx, ch, fresh); err != nil {
+		return err
 	}
 	if err := b.tickets(ctx, ch, fresh); err != nil {
 		return err
@@ -246,12 +255,19 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		return nil
 	}
 	b.events = append(b.events, ev)
-	if in.AuthorKind != AuthorSystem && !in.FromSeller && t.Status != StatusWaitingAdmin {
+	if in.AuthorKind != AuthorSystem && !in.FromSeller && in.AutoKind == "" && t.Status != StatusWaitingAdmin {
 		ev := actor
 		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
 		b.events = append(b.events, ev)
 		setStatus(t, StatusWaitingAdmin, System, actor.ActorName, in.At)
-		dl, err := b.d.startDeadline(ctx, b, ch, t, in.At)
+		own := ch
+		if t.ChannelID != ch.ID { // an email on the Email thread of another channel's ticket
+			var err error
+			if own, err = b.channel(ctx, t.ChannelID); err != nil {
+				return err
+			}
+		}
+		dl, err := b.d.startDeadline(ctx, b, own, t, in.At)
 		if err != nil {
 			return err
 		}
@@ -324,6 +340,9 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 	var first []*pending // the first message of each ticket to open
 	waiting := map[orderKey][]*pending{}
 	for _, p := range ps {
+		if p.ticket != nil { // threaded (mail_thread.go)
+			continue
+		}
 		key := ticketKey(ch, p.in)
 		if t, ok := b.openTickets[key]; ok {
 			p.ticket = t

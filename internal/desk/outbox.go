@@ -31,6 +31,12 @@ type Outgoing struct {
 	// an earlier reply of it, not settled, is to open one; this one waits
 	// for it rather than open a second conversation.
 	OpeningAhead bool
+	// Email (mail_outbox.go): the ticket's token, and the Message-IDs of
+	// the customer's last message on the thread (InReplyTo) and of the
+	// thread's earlier ones, newest first.
+	Token      string
+	InReplyTo  string
+	References []string
 }
 
 // OutgoingReply reads a queued reply and what its channel needs to know.
@@ -66,8 +72,11 @@ func (d *Desk) OutgoingReply(ctx context.Context, messageID int64) (Outgoing, er
 				return err
 			}
 		}
-		return nil
+		return mailThreading(ctx, tx, &o)
 	})
+	if err == nil {
+		o.Token, err = d.ThreadToken(ctx, o.Ticket.ID) // its own transaction, after the read
+	}
 	return o, err
 }
 

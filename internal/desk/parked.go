@@ -54,6 +54,9 @@ type ParkedIncoming struct {
 	Files   []ParkedFile `json:"files,omitempty"`   // in place of Incoming's, without the bytes
 	Altered bool         `json:"altered,omitempty"` // its text was cleaned
 	Clipped bool         `json:"clipped,omitempty"` // some text was cut to be kept
+	// RawKey names, in the file store, the source bytes of a message its
+	// connector could not read (Incoming.Raw), kept for an admin.
+	RawKey string `json:"raw_key,omitempty"`
 }
 
 // ParkedFile describes a file of a parked message.
@@ -75,6 +78,7 @@ type parkedEntry struct {
 	in      Incoming // cleaned
 	altered bool
 	err     error
+	rawKey  string // see ParkedIncoming.RawKey
 }
 
 // key identifies the message among its channel's: its source id when it is
@@ -103,7 +107,7 @@ func (e parkedEntry) key() string {
 const maxParkedLine = 1000
 
 func (e parkedEntry) content() ParkedIncoming {
-	c := ParkedIncoming{Incoming: e.in, Altered: e.altered}
+	c := ParkedIncoming{Incoming: e.in, Altered: e.altered, RawKey: e.rawKey}
 	c.Incoming.Files = nil
 	for i, f := range e.in.Files {
 		c.Files = append(c.Files, ParkedFile{Name: fileName(f, i), ContentType: NormalizeContentType(f.ContentType), Size: int64(len(f.Data))})

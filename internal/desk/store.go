@@ -36,6 +36,11 @@ type Tx interface {
 	NotificationTx
 	CalendarTx
 	SystemRuleTx
+	ContactTx // contacts, the form, outgoing emails, the overview (service)
+	FormTx
+	EmailTx
+	OverviewTx
+	MailTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.

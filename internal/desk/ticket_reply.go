@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -228,6 +229,9 @@ func (d *Desk) replyContext(ctx context.Context, tx replyTx, in ReplyInput, body
 		if rc.ticket.RealEmail == "" {
 			return rc, Invalid("thread", "renseignez d'abord l'email client du ticket")
 		}
+	}
+	if err := checkChannelRules(own, cmp.Or(rc.thread.Kind, in.ThreadKind, ThreadCustomer), body, in.Attachments); err != nil {
+		return rc, err
 	}
 	if !in.Confirmed {
 		if hits := CheckReply(body, own, channels); len(hits) > 0 {

@@ -230,6 +230,11 @@ func (postgres) compact(ctx context.Context, db *sql.DB) error {
 	_, err := db.ExecContext(ctx, `WITH gone AS (DELETE FROM ticket_counts RETURNING status, assignee_id, channel_id, n)
 		INSERT INTO ticket_counts (status, assignee_id, channel_id, n)
 		SELECT status, assignee_id, channel_id, sum(n) FROM gone GROUP BY status, assignee_id, channel_id HAVING sum(n) <> 0`)
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `WITH gone AS (DELETE FROM message_counts RETURNING author_kind, n)
+		INSERT INTO message_counts (author_kind, n) SELECT author_kind, sum(n) FROM gone GROUP BY author_kind HAVING sum(n) <> 0`)
 	return err
 }
 

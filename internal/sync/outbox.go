@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -110,15 +111,6 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 			r.c.Log.Warn("outbox", "message", e.MessageID, "err", err)
 		}
 	}
-	conn, ok, err := r.connector(ctx, ch)
-	if err != nil {
-		release(sendBackoffMin)
-		return outcomeRetrying, err.Error()
-	}
-	if !ok {
-		release(noConnectorWait)
-		return outcomeSkipped, ""
-	}
 	o, err := d.OutgoingReply(ctx, e.MessageID)
 	if err == nil {
 		e = o.Entry // fresher than the claim's copy
@@ -135,12 +127,32 @@ func (r *Runner) deliver(ctx context.Context, ch desk.Channel, e desk.OutboxEntr
 	if e.State != desk.OutboxQueued && e.State != desk.OutboxSending {
 		return outcomeSkipped, "" // settled since the claim (its echo, an agent)
 	}
-	if reply.ThreadKind == desk.ThreadEmail && e.State == desk.OutboxQueued {
+	var conn channel.Connector
+	var ok bool
+	if reply.ThreadKind == desk.ThreadEmail && !sendsEmail(ch.Kind) {
 		// For the customer's own address: the marketplace's connector would
-		// post it in the marketplace's conversation. Email channels send it.
-		return r.settle(ctx, outcomeFailed, func(c context.Context) error {
-			return d.DeliveryFailed(c, e.MessageID, noEmailSender, true, time.Time{})
-		})
+		// post it in the marketplace's conversation. An email channel sends it.
+		if conn, ok, err = r.emailSender(ctx); err != nil {
+			release(sendBackoffMin)
+			return outcomeRetrying, err.Error()
+		}
+		if !ok && e.State == desk.OutboxQueued {
+			return r.settle(ctx, outcomeFailed, func(c context.Context) error {
+				return d.DeliveryFailed(c, e.MessageID, noEmailSender, true, time.Time{})
+			})
+		}
+		if !ok {
+			return r.settle(ctx, outcomeUnknown, func(c context.Context) error { return d.DeliveryUnknown(c, e.MessageID, noEmailSender) })
+		}
+	} else {
+		if conn, ok, err = r.connector(ctx, ch); err != nil {
+			release(sendBackoffMin)
+			return outcomeRetrying, err.Error()
+		}
+		if !ok {
+			release(noConnectorWait)
+			return outcomeSkipped, ""
+		}
 	}
 	if o.OpeningAhead && e.State == desk.OutboxQueued {
 		// Sent now, it would open a second conversation beside the one the
@@ -252,6 +264,11 @@ func (r *Runner) reply(ctx context.Context, o desk.Outgoing) (channel.Reply, err
 		MessageID: o.Message.ID, TicketID: o.Ticket.ID, OrderRef: o.Ticket.OrderRef,
 		ThreadKind: o.Thread.Kind, ThreadExternalID: o.Thread.ExternalID, Body: o.Message.Body, CreatedAt: o.Message.CreatedAt,
 		CustomerExternalID: o.Customer.ExternalID, CustomerEmail: o.Customer.Email,
+		Token: o.Token, TicketNumber: desk.TicketNumber(o.Ticket.ID), Subject: o.Ticket.Subject,
+		InReplyTo: o.InReplyTo, References: o.References,
+	}
+	if rep.CustomerEmail == "" && strings.Contains(o.Thread.ExternalID, "@") {
+		rep.CustomerEmail = o.Thread.ExternalID // an email channel's thread: the sender's address
 	}
 	if rep.ThreadKind == "" {
 		rep.ThreadKind = desk.ThreadCustomer

@@ -9,7 +9,8 @@ import (
 
 // nextTicket opens the ticket the agent should take next (« Suivant »):
 // waiting for us, theirs then nobody's, soonest deadline first, never the one
-// they come from.
+// they come from. With reply=1 it opens on the reply box (« Répondre au
+// prochain message non lu »).
 type nextTicket struct {
 	desk  *desk.Desk
 	views *views
@@ -27,6 +28,10 @@ func (h *nextTicket) serve(w http.ResponseWriter, r *http.Request, s session) er
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/tickets/"+t.Number)
+	to := "/tickets/" + t.Number
+	if r.URL.Query().Get("reply") == "1" { // « répondre au prochain message non lu »: the reply box at once
+		to += "#reply"
+	}
+	redirect(w, r, to)
 	return nil
 }

@@ -16,10 +16,11 @@ type settingsPage struct {
 
 type settingsData struct {
 	page
-	Lang       string
-	Errors     map[string]string
-	Tokens     []tokenRow
-	RevokeBase string // where the token table's revoke buttons post
+	Lang          string
+	Errors        map[string]string
+	Tokens        []tokenRow
+	RevokeBase    string // where the token table's revoke buttons post
+	NotifyByEmail bool   // « recevoir mes notifications par email » (see notifications.go)
 }
 
 // tokenRow is an API token as the pages list it.
@@ -38,8 +39,11 @@ func tokenRows(ts []desk.APIToken) []tokenRow {
 
 func (h *settingsPage) serve(w http.ResponseWriter, r *http.Request, s session) error {
 	notice := ""
-	if r.URL.Query().Get("ok") == "revoked" {
+	switch r.URL.Query().Get("ok") {
+	case "revoked":
 		notice = translator(s.lang()).T("tokens.revoked")
+	case "notify_saved":
+		notice = translator(s.lang()).T("notify.saved")
 	}
 	return h.render(w, r, s, http.StatusOK, s.Agent.Lang, map[string]string{}, notice)
 }
@@ -52,6 +56,9 @@ func (h *settingsPage) render(w http.ResponseWriter, r *http.Request, s session,
 	d := settingsData{page: h.views.base(s, translator(s.lang()).T("settings.title"), "settings"), Lang: lang, Errors: errs,
 		Tokens: tokenRows(ts), RevokeBase: "/settings/tokens"}
 	d.Notice = notice
+	if d.NotifyByEmail, err = h.desk.NotifyByEmail(r.Context(), s.actor()); err != nil {
+		return err
+	}
 	h.views.render(w, r, status, s.lang(), "settings", d)
 	return nil
 }

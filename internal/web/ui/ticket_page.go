@@ -50,6 +50,8 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 		d.Notice = translator(s.lang()).T("notice.delivery_retried")
 	case "delivery_delivered":
 		d.Notice = translator(s.lang()).T("notice.delivery_marked")
+	case "handled", "reopened", "forwarded", "emailed": // thread actions (ticket_service_actions.go)
+		d.Notice = serviceNotice(translator(s.lang()), r.URL.Query().Get("ok"))
 	}
 	h.views.render(w, r, http.StatusOK, s.lang(), "ticket", d)
 	return nil

@@ -45,6 +45,8 @@ type ticketData struct {
 	// channel's actions, fetched after the page loads ("": the channel has
 	// no connector).
 	IntegrationsURL string
+	// Service is the customer-service card: thread actions, form details.
+	Service serviceBox
 }
 
 // paramsForm is the left column's form; Orig holds the values the page was
@@ -236,6 +238,9 @@ func loadTicketShowing(ctx context.Context, dk *desk.Desk, v *views, deps ticket
 		}
 	}
 	deps.decorate(ctx, v, tr, &d, tv, s)
+	if err := loadServiceBox(ctx, dk, tr, s, tv, &d); err != nil {
+		return ticketData{}, err
+	}
 	return d, nil
 }
 
@@ -284,7 +289,10 @@ func threadTabs(tr translator, tv desk.TicketView, now time.Time, showImages int
 		}
 		if j, ok := index[m.ThreadID]; ok {
 			tabs[j].Messages = append(tabs[j].Messages, mv)
-			if m.CreatedAt.After(latest) && tabs[j].ThreadKind == string(desk.ThreadCustomer) {
+			// The Email thread too: a contact-form message joins its
+			// order's ticket there, and the answer goes to that address.
+			if m.CreatedAt.After(latest) && (tabs[j].ThreadKind == string(desk.ThreadCustomer) ||
+				tabs[j].ThreadKind == string(desk.ThreadEmail) && m.AuthorKind == desk.AuthorCustomer) {
 				latest, replyTab = m.CreatedAt, tabs[j].Key
 			}
 		}
@@ -402,6 +410,8 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 		default:
 			h.Text = tr.T("history.delivery.other", e.Old, e.New)
 		}
+	case desk.EventForwarded, desk.EventEmailed:
+		h.Text = serviceHistory(tr, e, who)
 	default:
 		h.Text = who + " : " + string(e.Kind) + " " + e.New
 	}

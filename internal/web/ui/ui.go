@@ -122,6 +122,10 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
 	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
 
+	// Customer service: the public contact form, contacts, thread actions,
+	// notifications, the overview (see service.go's routes).
+	registerService(mux, d, v, tp)
+
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
 		return desk.NotFound("page")

@@ -1,0 +1,123 @@
+package ui
+
+// serviceMessages are the labels of the customer service: the public
+// contact form, the contacts' admin, the ticket's thread actions and
+// timeline, the notifications and the overview.
+var serviceMessages = map[string]text{
+	"contact.title":        {"Nous contacter", "Contact us"},
+	"contact.to":           {"Destinataire", "To"},
+	"contact.email":        {"Votre adresse email", "Your email address"},
+	"contact.order":        {"Référence de commande", "Order reference"},
+	"contact.optional":     {"(facultatif)", "(optional)"},
+	"contact.product":      {"Produit", "Product"},
+	"contact.file":         {"Fichier joint", "Attachment"},
+	"contact.file_hint":    {"(image, PDF ou texte, %d Mo au plus)", "(image, PDF or text, %d MB at most)"},
+	"contact.message":      {"Message", "Message"},
+	"contact.honeypot":     {"Ne pas remplir", "Leave empty"},
+	"contact.send":         {"Envoyer", "Send"},
+	"contact.thanks_title": {"Message envoyé", "Message sent"},
+	"contact.thanks":       {"Merci : nous avons bien reçu votre message et vous répondrons par email.", "Thank you: we received your message and will answer by email."},
+	"contact.ticket_ref":   {"Votre numéro de dossier : %s", "Your case number: %s"},
+	"contact.another":      {"Envoyer un autre message", "Send another message"},
+	"contact.too_large":    {"Envoi trop volumineux : le fichier fait au plus %s.", "Too large: the file may be %s at most."},
+	"contact.too_fast":     {"Envoi trop rapide : relisez votre message puis envoyez-le de nouveau.", "Sent too fast: read your message again, then send it."},
+	"contact.refused":      {"Message refusé :", "Message refused:"},
+
+	"admin.contacts":             {"Contacts", "Contacts"},
+	"contact.new":                {"Nouveau contact", "New contact"},
+	"contact.admin_intro":        {"Les destinataires que le formulaire de contact public propose aux clients :", "The recipients the public contact form offers customers:"},
+	"contact.name":               {"Nom", "Name"},
+	"contact.address":            {"Adresse email", "Email address"},
+	"contact.channel":            {"Canal email qui reçoit ses messages", "Email channel that receives its messages"},
+	"contact.channel_hint":       {"Les tickets des messages du formulaire sont ouverts sur ce canal, et les réponses partent par lui.", "The form's messages open their tickets on this channel, and replies leave through it."},
+	"contact.no_channel":         {"Aucun canal", "No channel"},
+	"contact.save":               {"Enregistrer les messages", "Save messages"},
+	"contact.save_hint":          {"Désactivé : le message est seulement transféré par email à l'adresse du contact, et n'est pas enregistré.", "Off: the message is only forwarded by email to the contact's address, and not stored."},
+	"contact.description":        {"Description (affichée sur le formulaire)", "Description (shown on the form)"},
+	"contact.position":           {"Ordre d'affichage", "Display order"},
+	"contact.yes":                {"Oui", "Yes"},
+	"contact.no_forward":         {"Non : transféré par email", "No: forwarded by email"},
+	"contact.delete_confirm":     {"Supprimer ce contact ? Les messages déjà reçus restent.", "Delete this contact? Messages already received stay."},
+	"contact.options":            {"Options de SAV", "Customer-service options"},
+	"contact.allow_upload":       {"Autoriser l'envoi de fichiers depuis le formulaire", "Allow file upload on the form"},
+	"contact.default_reply":      {"Message par défaut", "Default message"},
+	"contact.default_reply_hint": {"Pré-rempli dans la zone de réponse des tickets venus du formulaire.", "Pre-filled in the reply box of tickets from the form."},
+	"contact.frame_ancestors":    {"Sites autorisés à afficher le formulaire dans un cadre (iframe)", "Sites allowed to show the form in a frame (iframe)"},
+	"contact.frame_hint":         {"Origines séparées par des espaces, par exemple https://boutique.example. Vide : aucun site.", "Origins separated by spaces, e.g. https://shop.example. Empty: no site."},
+	"contact.sending_channel":    {"Canal email qui envoie les transferts et les notifications", "Email channel that sends forwards and notifications"},
+	"contact.sending_default":    {"Le premier canal email actif", "The first active email channel"},
+
+	"email.state.queued": {"en file d'envoi", "queued"},
+	"email.state.sent":   {"envoyé", "sent"},
+	"email.state.failed": {"échec", "failed"},
+
+	"timeline.title":     {"Commandes et messages", "Orders and messages"},
+	"timeline.no_order":  {"Commande indisponible : seuls les messages sont montrés.", "Order unavailable: only the messages are shown."},
+	"timeline.placed":    {"Commande %s passée (%s)", "Order %s placed (%s)"},
+	"timeline.line":      {"%s : %s", "%s: %s"},
+	"timeline.shipped":   {"Expédiée (%s, suivi %s)", "Shipped (%s, tracking %s)"},
+	"timeline.delivered": {"Livrée", "Delivered"},
+
+	"notify.title":           {"Notifications", "Notifications"},
+	"notify.saved":           {"Préférence de notification enregistrée.", "Notification preference saved."},
+	"notify.marked":          {"Notifications marquées comme lues.", "Notifications marked as read."},
+	"notify.read_all":        {"Tout marquer comme lu", "Mark all as read"},
+	"notify.new":             {"nouveau", "new"},
+	"notify.none":            {"Aucune notification.", "No notifications."},
+	"notify.preference_link": {"Recevoir mes notifications par email : voir Mes réglages", "Get my notifications by email: see My settings"},
+	"notify.by_email":        {"Recevoir mes notifications par email", "Get my notifications by email"},
+	"notify.by_email_hint":   {"Un ticket qu'on vous transfère, une échéance proche : aussi envoyés à votre adresse.", "A ticket forwarded to you, a deadline close: also sent to your address."},
+
+	"service.nav":                     {"Service client", "Customer service"},
+	"service.title":                   {"Service client", "Customer service"},
+	"service.new":                     {"%d nouveau(x) message(s)", "%d new message(s)"},
+	"service.no_new":                  {"Pas de nouveau message", "No new message"},
+	"service.forward_only":            {"Messages non enregistrés : transférés à %s.", "Messages not stored: forwarded to %s."},
+	"service.legend":                  {"Signification de l'état", "Status legend"},
+	"service.legend.waiting_admin":    {"un ADV doit répondre", "an ADV must answer"},
+	"service.legend.waiting_customer": {"en attente du client", "waiting for the customer"},
+	"service.legend.closed":           {"traité", "handled"},
+	"service.stats":                   {"Statistiques depuis le début", "Statistics since the start"},
+	"service.threads":                 {"Nombre total de sujets", "Total threads"},
+	"service.pending":                 {"Sujets en attente", "Pending threads"},
+	"service.customer_messages":       {"Messages de clients", "Messages from customers"},
+	"service.agent_messages":          {"Messages d'employés", "Messages from agents"},
+	"service.unread":                  {"Sujets non lus", "Unread threads"},
+	"service.closed":                  {"Sujets clos", "Closed threads"},
+	"service.reply_next":              {"Répondre au prochain message non lu", "Answer the next unread message"},
+	"service.form_link":               {"Voir le formulaire de contact public", "See the public contact form"},
+	"service.actions":                 {"Actions SAV", "Service actions"},
+	"service.handled":                 {"Marquer comme traité", "Mark as handled"},
+	"service.reopen":                  {"Rouvrir", "Reopen"},
+	"service.forward_to":              {"Transférer à", "Forward to"},
+	"service.someone_else":            {"Quelqu'un d'autre (par email)", "Someone else (by email)"},
+	"service.forward_email":           {"Adresse email du destinataire", "Recipient's email address"},
+	"service.assign":                  {"Lui attribuer le ticket", "Make them responsible"},
+	"service.comment":                 {"Commentaire", "Comment"},
+	"service.forward":                 {"Transférer", "Forward"},
+	"service.form_details":            {"Formulaire de contact", "Contact form"},
+	"service.product":                 {"produit", "product"},
+	"service.browser":                 {"Navigateur :", "Browser:"},
+	"service.client_ip":               {"Adresse IP :", "IP address:"},
+	"service.emails":                  {"Transferts par email", "Forwards by email"},
+	"service.ok_handled":              {"Ticket marqué comme traité.", "Ticket marked as handled."},
+	"service.ok_reopened":             {"Ticket rouvert.", "Ticket reopened."},
+	"service.ok_forwarded":            {"Ticket transféré : l'agent est notifié.", "Ticket forwarded: the agent is notified."},
+	"service.ok_emailed":              {"Transfert par email en file d'envoi.", "Email forward queued."},
+
+	"history.forwarded":    {"%s a transféré le ticket à %s", "%s forwarded the ticket to %s"},
+	"history.emailed":      {"%s a transféré le ticket par email à %s", "%s forwarded the ticket by email to %s"},
+	"history.email_failed": {"Échec du transfert par email à %s", "Email forward to %s failed"},
+
+	"js.timeline_failed": {"Chronologie indisponible.", "Timeline unavailable."},
+	"help.service_keys":  {"Ticket : h traité / rouvrir, f transférer, u répondre au prochain message non lu", "Ticket: h handled / reopen, f forward, u answer the next unread message"},
+}
+
+func init() {
+	for k, v := range serviceMessages {
+		if _, dup := messages[k]; dup {
+			panic("label defined twice: " + k)
+		}
+		messages[k] = v
+	}
+}
