@@ -20,6 +20,7 @@ type Desk struct {
 	notifier Notifier
 	calendar *deadline.Calendar
 	now      func() time.Time
+	counter  ResponseCounter
 
 	passwords *hashGate // bounds concurrent argon2id computations
 	limits    SignInLimits
@@ -38,11 +39,16 @@ type Config struct {
 	// 19 MiB); default DefaultPasswordSlots().
 	PasswordSlots int
 	SignInLimits  SignInLimits // default: 5 per account, 50 per address, 5 per device in 15 minutes
+	// Counter measures first responses the channel's way; default AroundTheClock.
+	Counter ResponseCounter
 }
 
 // New returns a Desk over the given store.
 func New(c Config) *Desk {
-	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now}
+	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now, counter: c.Counter}
+	if d.counter == nil {
+		d.counter = AroundTheClock
+	}
 	if d.calendar == nil {
 		d.calendar = deadline.France()
 	}

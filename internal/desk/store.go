@@ -34,6 +34,7 @@ type Tx interface {
 	OutboxTx
 	SystemTx
 	NotificationTx
+	PerformanceTx // service performance, priority rules, deadline warnings
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.
