@@ -120,7 +120,7 @@ func dataTeam(ctx context.Context, s *store.Store) (bulkTeam, error) {
 					return err
 				}
 			}
-			p, err := deadline.Parse(c.DeadlinePolicy)
+			p, err := deadline.ParsePolicy(c.DeadlinePolicy)
 			if err != nil {
 				p = deadline.Default
 			}

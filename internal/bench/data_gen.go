@@ -264,7 +264,7 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 		activity = at
 		preview = clipPreview(body)
 	}
-	due := g.calendar.Deadline(lastIn, ch.policy).Truncate(time.Millisecond)
+	due := g.calendar.Due(lastIn, ch.policy).Truncate(time.Millisecond)
 	c.AddTicket(&desk.Ticket{ID: id, ChannelID: ch.ID, OrderRef: ref, CustomerID: cust, Status: cur, Priority: priority, AssigneeID: assignee,
 		Deadline: due, OpenedAt: opened, LastActivityAt: activity, ClosedAt: closedAt, ClosedBy: closedBy, Problem: problem, RealEmail: realEmail,
 		DeliveryDate: delivery, Reason: reason, Subject: subject, MessageCount: m, Preview: preview})

@@ -24,7 +24,7 @@ func (g *generator) officeTime(t time.Time) time.Time {
 		at := func(d time.Duration) time.Time {
 			return time.Date(day.Year(), day.Month(), day.Day(), int(d.Hours()), int(d.Minutes())%60, 0, 0, loc)
 		}
-		if g.cal.IsBusinessDay(day) {
+		if g.cal.WorkingDay(day) {
 			switch {
 			case l.Before(at(morningStart)):
 				return at(morningStart).Add(g.between(2*time.Minute, 50*time.Minute))

@@ -144,7 +144,7 @@ func (p *ticketPlan) closes(d time.Duration) bool {
 // followsUp makes the ticket a follow-up: P2, due again in three business days.
 func (p *ticketPlan) followsUp() {
 	p2 := desk.P2
-	due := p.g.cal.Deadline(p.cursor, deadline.Policy{Hours: 72, Business: true})
+	due := p.g.cal.Due(p.cursor, deadline.Policy{Mode: deadline.WorkingDays, Hours: 72})
 	p.patch(p.owner, desk.TicketPatch{Priority: &p2, Deadline: &due})
 }
 

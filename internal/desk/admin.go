@@ -95,7 +95,7 @@ func checkChannel(c *Channel) error {
 	if !c.Kind.Valid() {
 		return Invalid("kind", "type de canal inconnu : %q", c.Kind)
 	}
-	p, err := deadline.Parse(c.DeadlinePolicy)
+	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
 	if err != nil {
 		return Invalid("deadline_policy", "%v", err)
 	}

@@ -73,11 +73,11 @@ func (d *Desk) notify(changes ...Change) {
 
 // deadlineFor is when a ticket of channel c must be answered, from t.
 func (d *Desk) deadlineFor(c Channel, t time.Time) time.Time {
-	p, err := deadline.Parse(c.DeadlinePolicy)
+	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
 	if err != nil {
 		p = deadline.Default
 	}
-	return d.calendar.Deadline(t, p).Truncate(time.Millisecond)
+	return d.calendar.Due(t, p).Truncate(time.Millisecond)
 }
 
 // Limits on what people type; beyond them the input is refused, not cut.
