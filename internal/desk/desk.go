@@ -39,7 +39,8 @@ type Config struct {
 	// 19 MiB); default DefaultPasswordSlots().
 	PasswordSlots int
 	SignInLimits  SignInLimits // default: 5 per account, 50 per address, 5 per device in 15 minutes
-	// Counter measures first responses the channel's way; default AroundTheClock.
+	// Counter measures first responses; default: the channel's own
+	// counting (its policy's mode) on the desk's calendar.
 	Counter ResponseCounter
 }
 
@@ -47,7 +48,7 @@ type Config struct {
 func New(c Config) *Desk {
 	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now, counter: c.Counter}
 	if d.counter == nil {
-		d.counter = AroundTheClock
+		d.counter = d.countedFor
 	}
 	if d.calendar == nil {
 		d.calendar = deadline.France()

@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"time"
+
+	"guichet/internal/deadline"
 )
 
 // ResponseCounter measures a first response, from the customer's message
@@ -10,8 +12,19 @@ import (
 // (around the clock, working days, opening hours).
 type ResponseCounter func(c Channel, from, to time.Time) time.Duration
 
-// AroundTheClock counts every hour: the default counter.
+// AroundTheClock counts every hour.
 func AroundTheClock(_ Channel, from, to time.Time) time.Duration { return max(to.Sub(from), 0) }
+
+// countedFor is the default counter: from to to as the channel's deadline
+// policy counts (around the clock, working days, opening hours), on the
+// calendar its deadlines are computed with.
+func (d *Desk) countedFor(c Channel, from, to time.Time) time.Duration {
+	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
+	if err != nil {
+		p = deadline.Default
+	}
+	return d.calendar.Counted(from, to, p.Mode).Truncate(time.Millisecond)
+}
 
 // TicketFact is what the service's figures read of a ticket a customer's
 // message opened: when, and its first answer by an agent. First response

@@ -153,3 +153,37 @@ func TestPerformanceFigures(t *testing.T) {
 		wantCode(t, err, desk.EForbidden, "")
 	})
 }
+
+// A Kaufland ticket (48 h of working days) opened on Friday at 17:00 and
+// answered on Monday at 9:00 (Paris) waited 16 hours as Kaufland counts
+// them, not 64: the weekend does not count. Fnac counts around the clock.
+func TestFirstResponseCountedTheChannelsWay(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		paris, _ := time.LoadLocation("Europe/Paris")
+		friday := time.Date(2026, 11, 27, 17, 0, 0, 0, paris)
+		monday := time.Date(2026, 11, 30, 9, 0, 0, 0, paris)
+		for _, ch := range []desk.Channel{f.kaufland, f.fnac} {
+			in := incoming(ch, "WE-"+ch.Name, "we-"+ch.Name, "Bonjour")
+			in.At = friday
+			res, err := f.d.Ingest(ctx, []desk.Incoming{in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.clock.t = monday
+			if _, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: res.Tickets[0], Body: "Bonjour", Status: desk.StatusWaitingCustomer}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		from := time.Date(2026, 11, 1, 0, 0, 0, 0, paris)
+		p, err := f.d.Performance(ctx, f.marc, desk.PerformanceQuery{From: from, To: from.AddDate(0, 1, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range p.Channels {
+			want := map[int64]time.Duration{f.kaufland.ID: 16 * time.Hour, f.fnac.ID: 64 * time.Hour}[l.ID]
+			if l.Median != want {
+				t.Errorf("%s: FRT %v; want %v", l.Name, l.Median, want)
+			}
+		}
+	})
+}
