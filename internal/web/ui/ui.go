@@ -114,6 +114,14 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
 	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
 
+	// Service performance (any agent) and the service's rules (admins).
+	perf := &performancePage{desk: dk, views: v}
+	mux.Handle("GET /performance", page(perf.serve))
+	mux.Handle("GET /performance.csv", page(perf.csv))
+	rules := &adminRules{desk: dk, views: v}
+	mux.Handle("GET /admin/rules", admin(rules.show))
+	mux.Handle("POST /admin/rules", admin(rules.save))
+
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
 		return desk.NotFound("page")
