@@ -134,7 +134,7 @@ func Run(ctx context.Context, opt Options, out io.Writer) (Report, error) {
 		defer stop()
 	}
 	if !opt.SkipQueries {
-		for _, m := range []func(context.Context) ([]Result, error){b.inbox, b.search, b.views} {
+		for _, m := range []func(context.Context) ([]Result, error){b.inbox, b.search, b.views, b.dashboard} {
 			rs, err := m(ctx)
 			if err != nil {
 				return rep, err
@@ -174,6 +174,9 @@ func (rep *Report) summary(out io.Writer) {
 	}
 	if r, ok := find("view", "desk.Ticket"); ok {
 		fmt.Fprintf(out, "  ticket view         p50 %s  p99 %s   (target <= 2 ms)\n", ms(r.P50), ms(r.P99))
+	}
+	if r, ok := find("dashboard", monthDashboard); ok {
+		fmt.Fprintf(out, "  a month's dashboard p50 %s  max %s   (target <= 200 ms)\n", ms(r.P50), ms(r.Max))
 	}
 	if rep.Ingest.Batches > 0 {
 		// The channels' own rate limits cap what a sync brings well below

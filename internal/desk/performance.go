@@ -136,7 +136,7 @@ type PerformanceQuery struct {
 }
 
 // maxPeriod bounds a report's period.
-const maxPeriod = 400 * 24 * time.Hour
+const maxPeriod = 800 * 24 * time.Hour
 
 // Performance computes the service's figures over a period, per channel,
 // per agent and overall; for agents and admins.
@@ -150,7 +150,7 @@ func (d *Desk) Performance(ctx context.Context, actor Actor, q PerformanceQuery)
 	case !q.To.After(q.From):
 		return Performance{}, Invalid("to", "la fin de la période doit suivre son début")
 	case q.To.Sub(q.From) > maxPeriod:
-		return Performance{}, Invalid("to", "période de 400 jours au plus")
+		return Performance{}, Invalid("to", "période de 800 jours au plus")
 	}
 	loc := q.Location
 	if loc == nil {
