@@ -16,8 +16,11 @@ type PerformanceTx interface {
 	// ResponseFacts returns the facts of the tickets a customer opened in
 	// [from, to), with, for those not answered, whether they are late at now.
 	ResponseFacts(ctx context.Context, from, to, now time.Time) ([]ResponseFact, error)
-	// ActivityHours returns the hourly counts of [from, to).
-	ActivityHours(ctx context.Context, from, to time.Time) ([]ActivityHour, error)
+	// ActivityTotals returns the counts of [from, to) per channel and
+	// agent (Hour zero); ActivityByHour, per hour for all of them
+	// (ChannelID and AgentID zero).
+	ActivityTotals(ctx context.Context, from, to time.Time) ([]ActivityHour, error)
+	ActivityByHour(ctx context.Context, from, to time.Time) ([]ActivityHour, error)
 	// OpenBacklog counts the tickets waiting for an ADV by channel, assignee
 	// and age: bucket i holds those opened in (now-ages[i], now-ages[i-1]],
 	// the last bucket those older than every age.
@@ -158,7 +161,7 @@ func (d *Desk) Performance(ctx context.Context, actor Actor, q PerformanceQuery)
 	}
 	p := Performance{From: q.From, To: q.To, Now: d.Now()}
 	var facts []ResponseFact
-	var hours []ActivityHour
+	var totals, hours []ActivityHour
 	var backlog []BacklogCount
 	var agents []Agent
 	var channels []Channel
@@ -167,7 +170,10 @@ func (d *Desk) Performance(ctx context.Context, actor Actor, q PerformanceQuery)
 		if facts, err = tx.ResponseFacts(ctx, q.From, q.To, p.Now); err != nil {
 			return err
 		}
-		if hours, err = tx.ActivityHours(ctx, q.From, q.To); err != nil {
+		if totals, err = tx.ActivityTotals(ctx, q.From, q.To); err != nil {
+			return err
+		}
+		if hours, err = tx.ActivityByHour(ctx, q.From, q.To); err != nil {
 			return err
 		}
 		if backlog, err = tx.OpenBacklog(ctx, p.Now, BacklogAges); err != nil {
@@ -182,11 +188,11 @@ func (d *Desk) Performance(ctx context.Context, actor Actor, q PerformanceQuery)
 	if err != nil {
 		return Performance{}, err
 	}
-	p.build(facts, hours, backlog, agents, channels, loc)
+	p.build(facts, totals, hours, backlog, agents, channels, loc)
 	return p, nil
 }
 
-func (p *Performance) build(facts []ResponseFact, hours []ActivityHour, backlog []BacklogCount, agents []Agent, channels []Channel, loc *time.Location) {
+func (p *Performance) build(facts []ResponseFact, totals, hours []ActivityHour, backlog []BacklogCount, agents []Agent, channels []Channel, loc *time.Location) {
 	nb := len(BacklogAges) + 1
 	newLine := func(id int64, name string) *PerfLine { return &PerfLine{ID: id, Name: name, Backlog: make([]int, nb)} }
 	overall := newLine(0, "")
@@ -230,10 +236,12 @@ func (p *Performance) build(facts []ResponseFact, hours []ActivityHour, backlog 
 	for i := range p.Days {
 		days[p.Days[i].Day] = &p.Days[i]
 	}
-	for _, h := range hours {
+	for _, h := range totals {
 		for _, l := range lines(h.ChannelID, h.AgentID) {
 			l.In, l.Out, l.Closed = l.In+h.In, l.Out+h.Out, l.Closed+h.Closed
 		}
+	}
+	for _, h := range hours {
 		if d := days[startOfDay(h.Hour.In(loc))]; d != nil {
 			d.In, d.Out, d.Closed = d.In+h.In, d.Out+h.Out, d.Closed+h.Closed
 		}

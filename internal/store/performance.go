@@ -71,23 +71,45 @@ func (t *tx) ResponseFacts(ctx context.Context, from, to, now time.Time) ([]desk
 	return out, rows.Err()
 }
 
-func (t *tx) ActivityHours(ctx context.Context, from, to time.Time) ([]desk.ActivityHour, error) {
+// hourRange is the Unix hours that start in [from, to).
+func hourRange(from, to time.Time) (first, last int64) {
 	const hour = int64(time.Hour / time.Millisecond)
-	first, last := ms(from)/hour, (ms(to)+hour-1)/hour // the hours that start in [from, to)
-	if ms(from)%hour != 0 {
-		first++
-	}
-	rows, err := t.query(ctx, `SELECT hour, channel_id, agent_id, msgs_in, msgs_out, closed FROM perf_hours
-		WHERE hour >= $1 AND hour < $2`, first, last)
+	return (ms(from) + hour - 1) / hour, (ms(to) + hour - 1) / hour
+}
+
+func (t *tx) ActivityTotals(ctx context.Context, from, to time.Time) ([]desk.ActivityHour, error) {
+	first, last := hourRange(from, to)
+	rows, err := t.query(ctx, `SELECT channel_id, agent_id, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_hours
+		WHERE hour >= $1 AND hour < $2 GROUP BY channel_id, agent_id`, first, last)
 	if err != nil {
-		return nil, fmt.Errorf("activity hours: %w", err)
+		return nil, fmt.Errorf("activity totals: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.ActivityHour
+	for rows.Next() {
+		var h desk.ActivityHour
+		if err := rows.Scan(&h.ChannelID, &h.AgentID, &h.In, &h.Out, &h.Closed); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) ActivityByHour(ctx context.Context, from, to time.Time) ([]desk.ActivityHour, error) {
+	const hour = int64(time.Hour / time.Millisecond)
+	first, last := hourRange(from, to)
+	rows, err := t.query(ctx, `SELECT hour, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_hours
+		WHERE hour >= $1 AND hour < $2 GROUP BY hour`, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("activity by hour: %w", err)
 	}
 	defer rows.Close()
 	var out []desk.ActivityHour
 	for rows.Next() {
 		var h desk.ActivityHour
 		var n int64
-		if err := rows.Scan(&n, &h.ChannelID, &h.AgentID, &h.In, &h.Out, &h.Closed); err != nil {
+		if err := rows.Scan(&n, &h.In, &h.Out, &h.Closed); err != nil {
 			return nil, err
 		}
 		h.Hour = fromMS(n * hour)
@@ -96,7 +118,12 @@ func (t *tx) ActivityHours(ctx context.Context, from, to time.Time) ([]desk.Acti
 	return out, rows.Err()
 }
 
+// OpenBacklog reads the young tickets by the index on (status, opened_at)
+// and takes the oldest bucket as what the per-status counters hold beyond
+// them: never a scan of every open ticket.
 func (t *tx) OpenBacklog(ctx context.Context, now time.Time, ages []time.Duration) ([]desk.BacklogCount, error) {
+	type key struct{ channel, assignee int64 }
+	oldest := len(ages)
 	var b strings.Builder
 	b.WriteString(`SELECT channel_id, coalesce(assignee_id, 0), CASE`)
 	args := []any{}
@@ -104,20 +131,42 @@ func (t *tx) OpenBacklog(ctx context.Context, now time.Time, ages []time.Duratio
 		args = append(args, ms(now.Add(-a)))
 		fmt.Fprintf(&b, ` WHEN opened_at > $%d THEN %d`, len(args), i)
 	}
-	fmt.Fprintf(&b, ` ELSE %d END AS bucket, count(*) FROM tickets WHERE status = 'waiting_admin'
-		GROUP BY channel_id, coalesce(assignee_id, 0), bucket`, len(ages))
+	fmt.Fprintf(&b, ` END AS bucket, count(*) FROM tickets WHERE status = 'waiting_admin' AND opened_at > $%d
+		GROUP BY channel_id, coalesce(assignee_id, 0), bucket`, len(args))
+	young := map[key]int{}
+	var out []desk.BacklogCount
 	rows, err := t.query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("open backlog: %w", err)
 	}
-	defer rows.Close()
-	var out []desk.BacklogCount
 	for rows.Next() {
 		var c desk.BacklogCount
 		if err := rows.Scan(&c.ChannelID, &c.AssigneeID, &c.Bucket, &c.N); err != nil {
+			rows.Close()
 			return nil, err
 		}
+		young[key{c.ChannelID, c.AssigneeID}] += c.N
 		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.query(ctx, `SELECT channel_id, assignee_id, sum(n) FROM ticket_counts WHERE status = 'waiting_admin'
+		GROUP BY channel_id, assignee_id`)
+	if err != nil {
+		return nil, fmt.Errorf("open backlog totals: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c desk.BacklogCount
+		if err := rows.Scan(&c.ChannelID, &c.AssigneeID, &c.N); err != nil {
+			return nil, err
+		}
+		c.Bucket, c.N = oldest, c.N-young[key{c.ChannelID, c.AssigneeID}]
+		if c.N > 0 {
+			out = append(out, c)
+		}
 	}
 	return out, rows.Err()
 }
