@@ -59,10 +59,14 @@ type perfReplyTx interface {
 	ServiceRulesTx
 }
 
-// agentAnswered records what an agent's answer on t changes besides the
-// message: the ticket's first response, and the priority rule. Its events
-// are appended to events.
-func (d *Desk) agentAnswered(ctx context.Context, tx perfReplyTx, t *Ticket, ch Channel, actor Actor, now time.Time, events *[]Event) error {
+// agentAnswered records what an agent's message on t changes besides the
+// message: the ticket's first response (a message to the marketplace's
+// operators answers no customer), and the priority rule. Its events are
+// appended to events.
+func (d *Desk) agentAnswered(ctx context.Context, tx perfReplyTx, t *Ticket, ch Channel, thread ThreadKind, actor Actor, now time.Time, events *[]Event) error {
+	if thread == ThreadOperator {
+		return nil
+	}
 	f := TicketFact{TicketID: t.ID, FirstResponseAt: now, ResponderID: actor.AgentID,
 		InTime: t.Deadline.IsZero() || !now.After(t.Deadline)}
 	f.Response = d.counter(ch, t.OpenedAt, now)

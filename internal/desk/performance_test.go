@@ -187,3 +187,31 @@ func TestFirstResponseCountedTheChannelsWay(t *testing.T) {
 		}
 	})
 }
+
+// A message to the marketplace's operators answers no customer: the first
+// response is the customer's answer after it.
+func TestFirstResponseIsToTheCustomer(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		in := incoming(f.fnac, "OP-1", "op-1", "Colis abîmé")
+		in.At = perfAt(2, 9)
+		res, err := f.d.Ingest(ctx, []desk.Incoming{in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.t = perfAt(2, 10)
+		if _, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: res.Tickets[0], ThreadKind: desk.ThreadOperator, Body: "Pouvez-vous voir avec le transporteur ?", Status: desk.StatusWaitingAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.t = perfAt(2, 14)
+		if _, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: res.Tickets[0], Body: "Bonjour, nous nous en occupons.", Status: desk.StatusWaitingCustomer}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.d.Performance(ctx, f.marc, desk.PerformanceQuery{From: perfAt(1, 0), To: perfAt(30, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := p.Overall; o.Answered != 1 || o.Median != 5*time.Hour || o.Out != 2 {
+			t.Errorf("answered %d in %v, %d out; want 1 in 5h, 2 out", o.Answered, o.Median, o.Out)
+		}
+	})
+}

@@ -137,7 +137,7 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 		}
 		t.setPreview(body)
 		events = append(events, Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventMessageOut, MessageID: m.ID, New: string(th.Kind)})
-		if err := d.agentAnswered(ctx, tx, &t, rc.channel, actor, now, &events); err != nil {
+		if err := d.agentAnswered(ctx, tx, &t, rc.channel, th.Kind, actor, now, &events); err != nil {
 			return err
 		}
 		if in.Status != t.Status {
