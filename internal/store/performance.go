@@ -39,31 +39,53 @@ func (t *tx) RecordFirstResponse(ctx context.Context, f desk.TicketFact) (bool, 
 	return n == 1, err
 }
 
+// ResponseFacts reads the answered tickets from the facts' index alone, and
+// looks up the tickets of the others (few) for who holds them and whether
+// they are late.
 func (t *tx) ResponseFacts(ctx context.Context, from, to, now time.Time) ([]desk.ResponseFact, error) {
-	// Not answered: the ticket says who holds it and whether it is late.
-	rows, err := t.query(ctx, `SELECT f.channel_id, coalesce(f.responder_id, tk.assignee_id, 0), f.first_response_at IS NOT NULL,
-		coalesce(f.response_ms, 0), f.in_time,
-		CASE WHEN f.first_response_at IS NULL AND tk.status = 'waiting_admin' AND tk.deadline_at < $3 THEN 1 ELSE 0 END
-		FROM ticket_facts f LEFT JOIN tickets tk ON tk.id = f.ticket_id AND f.first_response_at IS NULL
-		WHERE f.opened_at >= $1 AND f.opened_at < $2`, ms(from), ms(to), ms(now))
+	var out []desk.ResponseFact
+	rows, err := t.query(ctx, `SELECT channel_id, responder_id, response_ms, in_time FROM ticket_facts
+		WHERE opened_at >= $1 AND opened_at < $2 AND first_response_at IS NOT NULL`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("response facts: %w", err)
 	}
-	defer rows.Close()
-	var out []desk.ResponseFact
 	for rows.Next() {
-		var f desk.ResponseFact
+		f := desk.ResponseFact{Answered: true}
+		var responder sql.NullInt64
 		var responseMS int64
 		var inTime sql.NullInt64
-		var late int
-		if err := rows.Scan(&f.ChannelID, &f.AgentID, &f.Answered, &responseMS, &inTime, &late); err != nil {
+		if err := rows.Scan(&f.ChannelID, &responder, &responseMS, &inTime); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		f.Response = time.Duration(responseMS) * time.Millisecond
+		f.AgentID, f.Response = responder.Int64, time.Duration(responseMS)*time.Millisecond
 		switch {
-		case f.Answered && inTime.Valid && inTime.Int64 == 1:
+		case inTime.Valid && inTime.Int64 == 1:
 			f.Deadline = desk.DeadlineMet
-		case f.Answered && inTime.Valid, late == 1:
+		case inTime.Valid:
+			f.Deadline = desk.DeadlineMissed
+		}
+		out = append(out, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.query(ctx, `SELECT f.channel_id, coalesce(tk.assignee_id, 0),
+		CASE WHEN tk.status = 'waiting_admin' AND tk.deadline_at < $3 THEN 1 ELSE 0 END
+		FROM ticket_facts f JOIN tickets tk ON tk.id = f.ticket_id
+		WHERE f.opened_at >= $1 AND f.opened_at < $2 AND f.first_response_at IS NULL`, ms(from), ms(to), ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("unanswered facts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f desk.ResponseFact
+		var late int
+		if err := rows.Scan(&f.ChannelID, &f.AgentID, &late); err != nil {
+			return nil, err
+		}
+		if late == 1 {
 			f.Deadline = desk.DeadlineMissed
 		}
 		out = append(out, f)
