@@ -80,6 +80,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	}
 	synced := runner.Start(base)
 	jobsDone := startServiceJobs(base, d, log)
+	automatic := startAutomatic(base, d, log)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
 
 	select {
@@ -95,6 +96,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	cancel()
 	<-synced // the sync's runs record their outcome before the database closes
 	<-jobsDone
+	<-automatic
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("arrêt : %w", err)
 	}

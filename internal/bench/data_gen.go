@@ -271,6 +271,9 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 		preview = clipPreview(body)
 	}
 	due := g.calendar.Due(lastIn, ch.policy).Truncate(time.Millisecond)
+	if cur != desk.StatusWaitingAdmin { // a deadline runs only while an ADV must act
+		due = time.Time{}
+	}
 	c.AddTicket(&desk.Ticket{ID: id, ChannelID: ch.ID, OrderRef: ref, CustomerID: cust, Status: cur, Priority: priority, AssigneeID: assignee,
 		Deadline: due, OpenedAt: opened, LastActivityAt: activity, ClosedAt: closedAt, ClosedBy: closedBy, Problem: problem, RealEmail: realEmail,
 		DeliveryDate: delivery, Reason: reason, Subject: subject, MessageCount: m, Preview: preview})

@@ -73,7 +73,13 @@ func (d *Desk) SaveChannel(ctx context.Context, actor Actor, c Channel) (Channel
 		if err := checkBackofficeChannel(ctx, tx, c); err != nil {
 			return err
 		}
+		if err := checkChannelCalendar(ctx, tx, &c); err != nil {
+			return err
+		}
 		if c.ID == 0 {
+			if c.Kind == ChannelKaufland && c.Language == "" {
+				c.Language = "de" // Kaufland's customers write German; the admin may choose otherwise
+			}
 			c.CreatedAt = d.Now()
 			return tx.InsertChannel(ctx, &c)
 		}
@@ -100,6 +106,9 @@ func checkChannel(c *Channel) error {
 		return Invalid("deadline_policy", "%v", err)
 	}
 	c.DeadlinePolicy = p.String()
+	if c.Language = strings.ToLower(strings.TrimSpace(c.Language)); c.Language != "" && !validLanguage(c.Language) {
+		return Invalid("language", "langue inconnue : %q (fr, de, en, it, es, nl)", c.Language)
+	}
 	if c.OrderURL, err = checkLine("order_url", c.OrderURL, 500, false); err != nil {
 		return err
 	}

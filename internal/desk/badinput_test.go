@@ -129,7 +129,7 @@ func TestTextFromPeopleWithNULOrBrokenUTF8IsRefused(t *testing.T) {
 			}
 		}
 		v := f.view(t, tk.ID)
-		if len(v.Messages) != 0 || len(v.Events) != 1 || v.Ticket.Problem != "" {
+		if len(v.Messages) != 0 || len(v.Events) != 2 || v.Ticket.Problem != "" {
 			t.Errorf("refused input was written: %d messages, %d events, problem %q", len(v.Messages), len(v.Events), v.Ticket.Problem)
 		}
 		ts, _ := f.d.Templates(ctx)
@@ -205,7 +205,7 @@ func TestReplyWithAFileOverTheLimitIsTooLarge(t *testing.T) {
 			t.Errorf("message %q", msg)
 		}
 		v := f.view(t, tk.ID)
-		if len(v.Messages) != 0 || len(v.Events) != 1 {
+		if len(v.Messages) != 0 || len(v.Events) != 2 { // created, deadline
 			t.Errorf("a refused reply left %d messages, %d events", len(v.Messages), len(v.Events))
 		}
 		// Exactly the limit goes through, its type normalised.

@@ -37,8 +37,14 @@ type Channel struct {
 	Kind          ChannelKind `json:"kind"`
 	Name          string      `json:"name"`
 	ResponsibleID int64       `json:"responsible_id,omitempty"` // new tickets go to this ADV
-	// DeadlinePolicy is a deadline.Policy in text form, e.g. "48h business" or "24h".
+	// DeadlinePolicy is a deadline.Policy in text form: "48h working_days",
+	// "24h clock", "8h opening_hours".
 	DeadlinePolicy string `json:"deadline_policy"`
+	// CalendarID is the calendar its deadlines are counted on (0: the
+	// default one, given when the channel is saved).
+	CalendarID int64 `json:"calendar_id,omitempty"`
+	// Language is the language of its automatic messages ("de"); "": French.
+	Language string `json:"language,omitempty"`
 	// OrderURL is a template with {order} replaced by the order reference.
 	OrderURL string `json:"order_url,omitempty"`
 	// GuardNames are the names that identify this channel in a text ("Kaufland", "real.de").

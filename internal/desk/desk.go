@@ -15,12 +15,12 @@ import (
 
 // Desk runs the use cases. It is safe for concurrent use.
 type Desk struct {
-	store    Store
-	blobs    Blobs
-	notifier Notifier
-	calendar *deadline.Calendar
-	now      func() time.Time
-	counter  ResponseCounter
+	store     Store
+	blobs     Blobs
+	notifier  Notifier
+	calendar  *deadline.Calendar // when a channel has none, or a wrong one
+	calendars calendarCache
+	now       func() time.Time
 
 	passwords *hashGate // bounds concurrent argon2id computations
 	limits    SignInLimits
@@ -39,17 +39,11 @@ type Config struct {
 	// 19 MiB); default DefaultPasswordSlots().
 	PasswordSlots int
 	SignInLimits  SignInLimits // default: 5 per account, 50 per address, 5 per device in 15 minutes
-	// Counter measures first responses; default: the channel's own
-	// counting (its policy's mode) on the desk's calendar.
-	Counter ResponseCounter
 }
 
 // New returns a Desk over the given store.
 func New(c Config) *Desk {
-	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now, counter: c.Counter}
-	if d.counter == nil {
-		d.counter = d.countedFor
-	}
+	d := &Desk{store: c.Store, blobs: c.Blobs, notifier: c.Notifier, calendar: c.Calendar, now: c.Now}
 	if d.calendar == nil {
 		d.calendar = deadline.France()
 	}
@@ -70,15 +64,6 @@ func (d *Desk) notify(changes ...Change) {
 	if d.notifier != nil && len(changes) > 0 {
 		d.notifier.Notify(changes...)
 	}
-}
-
-// deadlineFor is when a ticket of channel c must be answered, from t.
-func (d *Desk) deadlineFor(c Channel, t time.Time) time.Time {
-	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
-	if err != nil {
-		p = deadline.Default
-	}
-	return d.calendar.Due(t, p).Truncate(time.Millisecond)
 }
 
 // Limits on what people type; beyond them the input is refused, not cut.

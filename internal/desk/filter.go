@@ -27,6 +27,7 @@ type TicketFilter struct {
 	AssigneeID   int64 // that agent's tickets
 	Unassigned   bool  // nobody's tickets
 	Overdue      bool  // waiting for us past the deadline (at Now)
+	DueSoon      bool  // waiting for us, due within DueSoonWindow of Now, not late yet
 	DeadlineFrom time.Time
 	DeadlineTo   time.Time
 	OpenedFrom   time.Time
@@ -60,10 +61,11 @@ type CountFilter struct {
 	Now        time.Time // for the overdue count
 }
 
-// Counts are the inbox counters. Overdue is capped at OverdueCap.
+// Counts are the inbox counters. Overdue and DueSoon are capped at OverdueCap.
 type Counts struct {
 	ByStatus map[Status]int `json:"by_status"`
 	Overdue  int            `json:"overdue"`
+	DueSoon  int            `json:"due_soon"` // « dans moins de 4 h »
 }
 
 // OverdueCap bounds the overdue count so it stays cheap ("1000+").

@@ -66,6 +66,9 @@ type IngestResult struct {
 	Altered    int       `json:"altered,omitempty"` // stored messages whose text was cleaned
 	Echoes     int       `json:"echoes,omitempty"`  // replies of ours the channel echoed: matched, not stored again
 	Parked     []Parking `json:"parked,omitempty"`
+	// AutomaticError: what the automatic answers (acknowledgement,
+	// out-of-hours notice) could not send; the messages are stored.
+	AutomaticError string `json:"automatic_error,omitempty"`
 }
 
 // Parking is a message of the batch that was parked, and why.
@@ -147,6 +150,7 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(a.SourceKey, b.SourceKey))
 	})
 	var changes []Change
+	var answers []answerable
 	err = d.store.Write(ctx, func(tx Tx) error {
 		b := newIngestBatch(d, tx) // anew at each run: fn may run again after a deadlock
 		b.stx = tx
@@ -163,7 +167,7 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 		}
 		res.Stored, res.Duplicates, res.Opened, res.Tickets = b.stored, dups+b.duplicates, b.opened, b.touched
 		res.Altered, res.Echoes = b.altered, b.echoes
-		changes = b.changes
+		changes, answers = b.changes, b.answers
 		return nil
 	})
 	if err != nil {
@@ -175,7 +179,17 @@ func (d *Desk) ingest(ctx context.Context, batch []Incoming, also func(ctx conte
 	}
 	slices.SortFunc(res.Parked, func(a, b Parking) int { return cmp.Compare(a.Index, b.Index) })
 	d.notify(changes...)
+	// The messages are stored: an automatic answer that fails is reported,
+	// not a failed batch (the sync would fetch the window again).
+	res.AutomaticError = errorText(d.answerIncoming(ctx, answers))
 	return res, nil
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 type preparedIncoming struct {

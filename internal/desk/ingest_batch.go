@@ -29,6 +29,7 @@ type IngestTx interface {
 
 	// One row at a time, for what a batch rarely meets.
 	ChannelByID(ctx context.Context, id int64) (Channel, error)
+	CalendarByID(ctx context.Context, id int64) (Calendar, error)
 	TicketByOrder(ctx context.Context, channelID int64, orderRef string) (Ticket, error)
 	TicketByThread(ctx context.Context, channelID int64, kind ThreadKind, externalID string) (Ticket, error)
 	IndexTicket(ctx context.Context, id int64) error
@@ -59,6 +60,8 @@ type ingestBatch struct {
 	threadsLoaded map[int64]bool // tickets whose threads are in threadOf
 	dirty         []*Ticket      // every ticket the batch touched, to write once
 	events        []Event
+	answers       []answerable       // customers' messages an automatic message may answer
+	calendars     map[int64]Calendar // read once a batch, for the deadlines
 
 	stored, duplicates, opened, altered int
 	echoes                              int
@@ -250,8 +253,12 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		ev := actor
 		ev.Kind, ev.Old, ev.New = EventStatus, string(t.Status), string(StatusWaitingAdmin)
 		b.events = append(b.events, ev)
-		setStatus(t, StatusWaitingAdmin, System, in.At)
-		t.Deadline = b.d.deadlineFor(ch, in.At)
+		setStatus(t, StatusWaitingAdmin, System, actor.ActorName, in.At)
+		dl, err := b.d.startDeadline(ctx, b, ch, t, in.At)
+		if err != nil {
+			return err
+		}
+		b.events = append(b.events, dl)
 	}
 	if opensFacts(in) {
 		if err := b.customerWrote(ctx, t, in.At); err != nil {
@@ -265,6 +272,7 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	if t.Reason == "" && in.Reason != "" {
 		t.Reason = in.Reason
 	}
+	b.collectAnswerable(ch, p)
 	b.stored++
 	if in.cleaned {
 		b.altered++
@@ -272,6 +280,21 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 	b.touch(t.ID)
 	b.changes = append(b.changes, Change{TicketID: t.ID, Kind: ev.Kind})
 	return nil
+}
+
+// CalendarByID reads a calendar once a batch: each new deadline needs its channel's.
+func (b *ingestBatch) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
+	if c, ok := b.calendars[id]; ok {
+		return c, nil
+	}
+	c, err := b.tx.CalendarByID(ctx, id)
+	if err == nil {
+		if b.calendars == nil {
+			b.calendars = map[int64]Calendar{}
+		}
+		b.calendars[id] = c
+	}
+	return c, err
 }
 
 func (b *ingestBatch) touch(ticketID int64) {
@@ -346,8 +369,14 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 		in := p.in
 		ts[i] = &Ticket{
 			ChannelID: ch.ID, OrderRef: in.OrderRef, CustomerID: ids[i], Status: StatusWaitingAdmin, Priority: P1,
-			AssigneeID: ch.ResponsibleID, Deadline: b.d.deadlineFor(ch, in.At),
-			OpenedAt: in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
+			AssigneeID: ch.ResponsibleID,
+			OpenedAt:   in.At, LastActivityAt: in.At, Reason: in.Reason, Subject: or(in.Subject, in.ThreadSubject),
+		}
+	}
+	deadlines := make([]Event, len(ts))
+	for i, p := range first {
+		if deadlines[i], err = b.d.startDeadline(ctx, b, ch, ts[i], p.in.At); err != nil {
+			return err
 		}
 	}
 	created, err := b.tx.InsertTickets(ctx, ts)
@@ -366,7 +395,9 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 			if err := b.tx.IndexTicket(ctx, t.ID); err != nil {
 				return err
 			}
-			b.events = append(b.events, Event{TicketID: t.ID, At: p.in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name})
+			deadlines[i].TicketID = t.ID
+			b.events = append(b.events, Event{TicketID: t.ID, At: p.in.At, ActorName: ch.Name, Kind: EventCreated, New: ch.Name},
+				deadlines[i])
 			b.threadsLoaded[t.ID] = true // a new ticket has no thread yet
 			b.opened++
 			b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventCreated})

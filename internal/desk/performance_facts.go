@@ -3,28 +3,7 @@ package desk
 import (
 	"context"
 	"time"
-
-	"guichet/internal/deadline"
 )
-
-// ResponseCounter measures a first response, from the customer's message
-// to the agent's answer, the way the ticket's channel counts its deadline
-// (around the clock, working days, opening hours).
-type ResponseCounter func(c Channel, from, to time.Time) time.Duration
-
-// AroundTheClock counts every hour.
-func AroundTheClock(_ Channel, from, to time.Time) time.Duration { return max(to.Sub(from), 0) }
-
-// countedFor is the default counter: from to to as the channel's deadline
-// policy counts (around the clock, working days, opening hours), on the
-// calendar its deadlines are computed with.
-func (d *Desk) countedFor(c Channel, from, to time.Time) time.Duration {
-	p, err := deadline.ParsePolicy(c.DeadlinePolicy)
-	if err != nil {
-		p = deadline.Default
-	}
-	return d.calendar.Counted(from, to, p.Mode).Truncate(time.Millisecond)
-}
 
 // TicketFact is what the service's figures read of a ticket a customer's
 // message opened: when, and its first answer by an agent. First response
@@ -53,10 +32,12 @@ type FactsTx interface {
 	RecordFirstResponse(ctx context.Context, f TicketFact) (recorded bool, err error)
 }
 
-// perfReplyTx is what an agent's answer writes for the figures and rules.
+// perfReplyTx is what an agent's answer writes for the figures and rules,
+// and the channel's calendar its first response is counted on.
 type perfReplyTx interface {
 	FactsTx
 	ServiceRulesTx
+	calendarReader
 }
 
 // agentAnswered records what an agent's message on t changes besides the
@@ -69,7 +50,13 @@ func (d *Desk) agentAnswered(ctx context.Context, tx perfReplyTx, t *Ticket, ch 
 	}
 	f := TicketFact{TicketID: t.ID, FirstResponseAt: now, ResponderID: actor.AgentID,
 		InTime: t.Deadline.IsZero() || !now.After(t.Deadline)}
-	f.Response = d.counter(ch, t.OpenedAt, now)
+	// Counted as the channel counts its deadline: its policy's mode on its
+	// calendar (the defaults when they are wrong, as for the deadline).
+	clock, err := d.clockOf(ctx, tx, ch)
+	if err != nil {
+		return err
+	}
+	f.Response = clock.calendar.Counted(t.OpenedAt, now, clock.policy.Mode).Truncate(time.Millisecond)
 	if _, err := tx.RecordFirstResponse(ctx, f); err != nil {
 		return err
 	}

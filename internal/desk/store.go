@@ -35,6 +35,8 @@ type Tx interface {
 	SystemTx
 	NotificationTx
 	PerformanceTx // service performance, priority rules, deadline warnings
+	CalendarTx
+	SystemRuleTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.

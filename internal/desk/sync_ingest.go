@@ -109,7 +109,7 @@ func (b *ingestBatch) applyThreadState(ctx context.Context, ch Channel, st Threa
 	if st.TicketStatus == StatusClosed && t.Status.Open() {
 		now := b.d.Now()
 		events = append(events, Event{TicketID: t.ID, At: now, ActorName: ch.Name, Kind: EventStatus, Old: string(t.Status), New: string(StatusClosed)})
-		setStatus(&t, StatusClosed, System, now)
+		events = append(events, setStatus(&t, StatusClosed, System, ch.Name, now)...)
 		changed = true
 	}
 	if !changed {

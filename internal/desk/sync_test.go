@@ -182,7 +182,10 @@ func TestThreadStatesAreApplied(t *testing.T) {
 		if v.Ticket.Status != desk.StatusClosed || v.Ticket.Reason != "Produit défectueux" {
 			t.Errorf("ticket %+v; want closed, reason kept", v.Ticket)
 		}
-		last := v.Events[len(v.Events)-1]
+		last := v.Events[len(v.Events)-2] // then the deadline stops
+		if stop := v.Events[len(v.Events)-1]; stop.Kind != desk.EventDeadline || stop.New != "" || stop.ActorName != "Kaufland" {
+			t.Errorf("last event %+v; want the deadline stopped by the channel", stop)
+		}
 		if last.Kind != desk.EventStatus || last.New != string(desk.StatusClosed) || last.ActorName != "Kaufland" {
 			t.Errorf("last event %+v; want closed by the channel", last)
 		}

@@ -40,19 +40,22 @@ func (p Priority) Valid() bool { return p == P1 || p == P2 }
 
 // Ticket is one order's conversation with a customer: one order = one ticket.
 type Ticket struct {
-	ID             int64     `json:"id"`
-	Number         string    `json:"number"` // shown to people
-	ChannelID      int64     `json:"channel_id"`
-	OrderRef       string    `json:"order_ref,omitempty"` // "" only for questions without an order
-	CustomerID     int64     `json:"customer_id,omitempty"`
-	Status         Status    `json:"status"`
-	Priority       Priority  `json:"priority"`
-	AssigneeID     int64     `json:"assignee_id,omitempty"` // 0: nobody
-	Deadline       time.Time `json:"deadline"`
+	ID         int64    `json:"id"`
+	Number     string   `json:"number"` // shown to people
+	ChannelID  int64    `json:"channel_id"`
+	OrderRef   string   `json:"order_ref,omitempty"` // "" only for questions without an order
+	CustomerID int64    `json:"customer_id,omitempty"`
+	Status     Status   `json:"status"`
+	Priority   Priority `json:"priority"`
+	AssigneeID int64    `json:"assignee_id,omitempty"` // 0: nobody
+	// Deadline runs only while an ADV must act (waiting_admin); it is zero
+	// (absent in JSON) while the ticket waits for the customer or is closed.
+	Deadline       time.Time `json:"deadline,omitzero"`
 	OpenedAt       time.Time `json:"opened_at"`
 	LastActivityAt time.Time `json:"last_activity_at"`
 	ClosedAt       time.Time `json:"closed_at,omitzero"`
 	ClosedBy       int64     `json:"closed_by,omitempty"`
+	WaitingSince   time.Time `json:"waiting_since,omitzero"`     // since when it waits for the customer
 	Problem        string    `json:"customer_problem,omitempty"` // one-line summary
 	RealEmail      string    `json:"real_email,omitempty"`       // the customer's own address
 	DeliveryDate   string    `json:"delivery_date,omitempty"`    // YYYY-MM-DD
@@ -86,6 +89,15 @@ func ParseTicketNumber(s string) (int64, bool) {
 func (t *Ticket) Overdue(now time.Time) bool {
 	return t.Status == StatusWaitingAdmin && !t.Deadline.IsZero() && now.After(t.Deadline)
 }
+
+// DueSoon reports whether the ticket must be answered within DueSoonWindow
+// and is not late yet.
+func (t *Ticket) DueSoon(now time.Time) bool {
+	return t.Status == StatusWaitingAdmin && !t.Deadline.IsZero() && !now.After(t.Deadline) && t.Deadline.Before(now.Add(DueSoonWindow))
+}
+
+// DueSoonWindow is « dans moins de 4 h ».
+const DueSoonWindow = 4 * time.Hour
 
 // AgeDays is the number of whole days since the ticket was opened.
 func (t *Ticket) AgeDays(now time.Time) int {

@@ -81,8 +81,11 @@ func (d *Desk) OpenTicket(ctx context.Context, actor Actor, in OpenInput) (t Tic
 			ChannelID: ch.ID, OrderRef: ref, Subject: subject, Problem: problem,
 			Status: StatusWaitingAdmin, Priority: P1,
 			AssigneeID: actor.AgentID,
-			Deadline:   d.deadlineFor(ch, now),
 			OpenedAt:   now, LastActivityAt: now,
+		}
+		dl, err := d.startDeadline(ctx, tx, ch, &t, now)
+		if err != nil {
+			return err
 		}
 		if actor.AgentID == 0 {
 			t.AssigneeID = ch.ResponsibleID
@@ -100,7 +103,11 @@ func (d *Desk) OpenTicket(ctx context.Context, actor Actor, in OpenInput) (t Tic
 		if err := tx.IndexTicket(ctx, t.ID); err != nil {
 			return err
 		}
-		return tx.InsertEvent(ctx, &Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventCreated, New: ch.Name})
+		if err := tx.InsertEvent(ctx, &Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventCreated, New: ch.Name}); err != nil {
+			return err
+		}
+		dl.TicketID = t.ID
+		return tx.InsertEvent(ctx, &dl)
 	})
 	if err != nil {
 		return Ticket{}, false, err

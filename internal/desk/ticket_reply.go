@@ -142,7 +142,19 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 		}
 		if in.Status != t.Status {
 			events = append(events, Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventStatus, Old: string(t.Status), New: string(in.Status)})
-			setStatus(&t, in.Status, actor, now)
+			old := t.Status
+			events = append(events, setStatus(&t, in.Status, actor, actor.Name, now)...)
+			if t.Status == StatusWaitingAdmin && old != StatusWaitingAdmin {
+				ch, err := tx.ChannelByID(ctx, t.ChannelID)
+				if err != nil {
+					return err
+				}
+				dl, err := d.startDeadline(ctx, tx, ch, &t, now)
+				if err != nil {
+					return err
+				}
+				events = append(events, dl)
+			}
 		}
 		t.LastActivityAt = now
 		return saveTicket(ctx, tx, &t, events, false)

@@ -34,7 +34,7 @@ func TestOpenTicketFindsOrCreates(t *testing.T) {
 		if v.OrderLink != "https://shop.example/admin/orders/XKBKNABJK" {
 			t.Errorf("order link %q", v.OrderLink)
 		}
-		if !reflect.DeepEqual(eventKinds(v), []desk.EventKind{desk.EventCreated}) {
+		if !reflect.DeepEqual(eventKinds(v), []desk.EventKind{desk.EventCreated, desk.EventDeadline}) {
 			t.Errorf("events %v", eventKinds(v))
 		}
 		// The same order on another channel is another ticket.
@@ -110,7 +110,8 @@ func TestReplyNeedsStatusAndRecordsIt(t *testing.T) {
 		if v.Ticket.Status != desk.StatusWaitingCustomer || v.Ticket.Preview != "Bonjour, le colis part demain." {
 			t.Errorf("ticket after reply: %+v", v.Ticket)
 		}
-		want := []desk.EventKind{desk.EventCreated, desk.EventMessageOut, desk.EventStatus}
+		// Waiting for the customer, the deadline stops.
+		want := []desk.EventKind{desk.EventCreated, desk.EventDeadline, desk.EventMessageOut, desk.EventStatus, desk.EventDeadline}
 		if !reflect.DeepEqual(eventKinds(v), want) {
 			t.Errorf("events %v; want %v", eventKinds(v), want)
 		}
@@ -291,7 +292,7 @@ func TestUpdateTicketRecordsEachChange(t *testing.T) {
 		if got.Priority != desk.P2 || got.AssigneeID != marc || !got.Deadline.Equal(dl) || got.RealEmail != "eloise.dupont@example.fr" || got.DeliveryDate != delivery {
 			t.Errorf("updated ticket %+v", got)
 		}
-		want := []desk.EventKind{desk.EventCreated, desk.EventPriority, desk.EventAssignee, desk.EventDeadline, desk.EventProblem, desk.EventRealEmail, desk.EventDeliveryDate}
+		want := []desk.EventKind{desk.EventCreated, desk.EventDeadline, desk.EventPriority, desk.EventAssignee, desk.EventDeadline, desk.EventProblem, desk.EventRealEmail, desk.EventDeliveryDate}
 		if k := eventKinds(f.view(t, tk.ID)); !reflect.DeepEqual(k, want) {
 			t.Errorf("events %v; want %v (an unchanged status is no event)", k, want)
 		}

@@ -46,7 +46,22 @@ func (d *Desk) UpdateTicket(ctx context.Context, actor Actor, id int64, p Ticket
 				return err
 			}
 		}
+		old := t.Status
 		events = p.apply(&t, actor, now)
+		if p.Deadline != nil && t.Status != StatusWaitingAdmin {
+			return Invalid("deadline", "aucun délai ne court : le ticket n'attend pas d'action d'un ADV (%s)", t.Status)
+		}
+		if t.Status == StatusWaitingAdmin && old != StatusWaitingAdmin && p.Deadline == nil {
+			ch, err := tx.ChannelByID(ctx, t.ChannelID)
+			if err != nil {
+				return err
+			}
+			dl, err := d.startDeadline(ctx, tx, ch, &t, now)
+			if err != nil {
+				return err
+			}
+			events = append(events, dl)
+		}
 		if len(events) == 0 {
 			return nil
 		}
@@ -118,7 +133,7 @@ func (p *TicketPatch) apply(t *Ticket, actor Actor, now time.Time) []Event {
 	}
 	if p.Status != nil && *p.Status != t.Status {
 		add(EventStatus, string(t.Status), string(*p.Status))
-		setStatus(t, *p.Status, actor, now)
+		events = append(events, setStatus(t, *p.Status, actor, actor.Name, now)...)
 	}
 	if p.Priority != nil {
 		add(EventPriority, string(t.Priority), string(*p.Priority))
@@ -129,7 +144,7 @@ func (p *TicketPatch) apply(t *Ticket, actor Actor, now time.Time) []Event {
 		t.AssigneeID = *p.AssigneeID
 	}
 	if p.Deadline != nil {
-		dl := p.Deadline.Truncate(time.Millisecond)
+		dl := p.Deadline.Truncate(time.Millisecond).UTC()
 		add(EventDeadline, timeText(t.Deadline), timeText(dl))
 		t.Deadline = dl
 	}
@@ -151,15 +166,25 @@ func (p *TicketPatch) apply(t *Ticket, actor Actor, now time.Time) []Event {
 	return events
 }
 
-// setStatus moves t to s, keeping the closing fields right.
-func setStatus(t *Ticket, s Status, actor Actor, now time.Time) {
+// setStatus moves t to s, keeping the closing fields and the time it waits
+// for the customer right, and stops its deadline when no ADV must act: it
+// returns that deadline's event, by actorName. Moving to waiting_admin is
+// followed by startDeadline.
+func setStatus(t *Ticket, s Status, actor Actor, actorName string, now time.Time) []Event {
 	if s == StatusClosed && t.Status != StatusClosed {
 		t.ClosedAt, t.ClosedBy = now, actor.AgentID
 	}
 	if s != StatusClosed {
 		t.ClosedAt, t.ClosedBy = time.Time{}, 0
 	}
+	if s == StatusWaitingCustomer && t.Status != StatusWaitingCustomer {
+		t.WaitingSince = now
+	}
+	if s != StatusWaitingCustomer {
+		t.WaitingSince = time.Time{}
+	}
 	t.Status = s
+	return stopDeadline(t, actor, actorName, now)
 }
 
 // saveTicket writes t, its events and, when asked, its search entry.

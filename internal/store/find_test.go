@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -85,10 +86,12 @@ func fill(t *testing.T, s *store.Store, n int) *dataset {
 		}
 		p.AssigneeID = &a
 		dl := now.Add(time.Duration(rng.IntN(96)-48) * time.Hour)
-		if rng.IntN(10) == 0 && len(ds.all) > 0 { // ties on the deadline
+		if rng.IntN(10) == 0 && len(ds.all) > 0 && !ds.all[len(ds.all)-1].Deadline.IsZero() { // ties on the deadline
 			dl = ds.all[len(ds.all)-1].Deadline
 		}
-		p.Deadline = &dl
+		if st == desk.StatusWaitingAdmin { // only then does a deadline run
+			p.Deadline = &dl
+		}
 		clock = now.Add(time.Duration(rng.IntN(1000)) * time.Minute)
 		if tk, err = d.UpdateTicket(ctx, ds.admin, tk.ID, p); err != nil {
 			t.Fatal(err)
@@ -108,8 +111,9 @@ func (ds *dataset) expect(f desk.TicketFilter) []int64 {
 			f.AssigneeID != 0 && t.AssigneeID != f.AssigneeID ||
 			f.Unassigned && t.AssigneeID != 0 ||
 			f.Overdue && !t.Overdue(ds.now) ||
-			!f.DeadlineFrom.IsZero() && t.Deadline.Before(f.DeadlineFrom) ||
-			!f.DeadlineTo.IsZero() && !t.Deadline.Before(f.DeadlineTo) ||
+			!f.DeadlineFrom.IsZero() && (t.Deadline.IsZero() || t.Deadline.Before(f.DeadlineFrom)) ||
+			!f.DeadlineTo.IsZero() && (t.Deadline.IsZero() || !t.Deadline.Before(f.DeadlineTo)) ||
+			f.DueSoon && !t.DueSoon(ds.now) ||
 			!f.OpenedFrom.IsZero() && t.OpenedAt.Before(f.OpenedFrom) ||
 			f.Reason != "" && t.Reason != f.Reason {
 			continue
@@ -122,6 +126,9 @@ func (ds *dataset) expect(f desk.TicketFilter) []int64 {
 			return -t.LastActivityAt.UnixMilli()
 		case desk.SortOpened:
 			return -t.OpenedAt.UnixMilli()
+		}
+		if t.Deadline.IsZero() { // not running: after every deadline
+			return math.MaxInt64
 		}
 		return t.Deadline.UnixMilli()
 	}

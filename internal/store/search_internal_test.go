@@ -37,14 +37,16 @@ func TestSearchIndexTwoProcesses(t *testing.T) {
 	if err := stores[0].SyncSearch(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The first's indexer is held from before the message, so that it does
+	// not index it first (it is woken right after the commit).
+	x := stores[0].search
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if _, err := d.Ingest(ctx, []desk.Incoming{{ChannelID: ch.ID, OrderRef: "K-1", SourceID: "1", Body: "colis abîmé"}}); err != nil {
 		t.Fatal(err)
 	}
 
 	// The first reads what to index, the second indexes it meanwhile.
-	x := stores[0].search
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	from, err := x.marks(ctx)
 	if err != nil {
 		t.Fatal(err)

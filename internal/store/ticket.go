@@ -278,12 +278,23 @@ func (t *tx) CountTickets(ctx context.Context, f desk.CountFilter) (desk.Counts,
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
-	q := `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE status = 'waiting_admin' AND deadline_at < $1 LIMIT $2) x`
-	args := []any{ms(f.Now), desk.OverdueCap + 1}
+	if c.Overdue, err = t.countDeadlines(ctx, f, 0, ms(f.Now)); err != nil {
+		return c, err
+	}
+	c.DueSoon, err = t.countDeadlines(ctx, f, ms(f.Now), ms(f.Now.Add(desk.DueSoonWindow)))
+	return c, err
+}
+
+// countDeadlines counts, up to OverdueCap+1, the tickets waiting for us due
+// in [from, to): a range of the status (or assignee) deadline index.
+func (t *tx) countDeadlines(ctx context.Context, f desk.CountFilter, from, to int64) (int, error) {
+	q := `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE status = 'waiting_admin' AND deadline_at >= $1 AND deadline_at < $2 LIMIT $3) x`
+	args := []any{from, to, desk.OverdueCap + 1}
 	if f.AssigneeID != 0 {
-		q = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE assignee_id = $3 AND status = 'waiting_admin' AND deadline_at < $1 LIMIT $2) x`
+		q = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE assignee_id = $4 AND status = 'waiting_admin' AND deadline_at >= $1 AND deadline_at < $2 LIMIT $3) x`
 		args = append(args, f.AssigneeID)
 	}
-	err = t.queryRow(ctx, q, args...).Scan(&c.Overdue)
-	return c, err
+	var n int
+	err := t.queryRow(ctx, q, args...).Scan(&n)
+	return n, err
 }

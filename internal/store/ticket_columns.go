@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ var ticketTable = []ticketColumn{
 	{"status", "text", true, func(t *desk.Ticket) any { return string(t.Status) }, func(t *desk.Ticket) any { return &t.Status }},
 	{"priority", "text", true, func(t *desk.Ticket) any { return string(t.Priority) }, func(t *desk.Ticket) any { return &t.Priority }},
 	{"assignee_id", "bigint", true, func(t *desk.Ticket) any { return nullID(t.AssigneeID) }, func(t *desk.Ticket) any { return nullInt{&t.AssigneeID} }},
-	{"deadline_at", "bigint", true, func(t *desk.Ticket) any { return ms(t.Deadline) }, func(t *desk.Ticket) any { return msTime{&t.Deadline} }},
+	{"deadline_at", "bigint", true, func(t *desk.Ticket) any { return deadlineMS(t.Deadline) }, func(t *desk.Ticket) any { return deadlineTime{&t.Deadline} }},
 	{"opened_at", "bigint", false, func(t *desk.Ticket) any { return ms(t.OpenedAt) }, func(t *desk.Ticket) any { return msTime{&t.OpenedAt} }},
 	{"last_activity_at", "bigint", true, func(t *desk.Ticket) any { return ms(t.LastActivityAt) }, func(t *desk.Ticket) any { return msTime{&t.LastActivityAt} }},
 	{"closed_at", "bigint", true, func(t *desk.Ticket) any { return nullMS(t.ClosedAt) }, func(t *desk.Ticket) any { return msTime{&t.ClosedAt} }},
@@ -43,6 +44,7 @@ var ticketTable = []ticketColumn{
 	{"subject", "text", true, func(t *desk.Ticket) any { return t.Subject }, func(t *desk.Ticket) any { return &t.Subject }},
 	{"message_count", "integer", true, func(t *desk.Ticket) any { return int64(t.MessageCount) }, func(t *desk.Ticket) any { return &t.MessageCount }},
 	{"preview", "text", true, func(t *desk.Ticket) any { return t.Preview }, func(t *desk.Ticket) any { return &t.Preview }},
+	{"waiting_since", "bigint", true, func(t *desk.Ticket) any { return nullMS(t.WaitingSince) }, func(t *desk.Ticket) any { return msTime{&t.WaitingSince} }},
 }
 
 // What is built from ticketTable, once: the statements' texts stay the same
@@ -162,6 +164,32 @@ func (d nullInt) Scan(src any) error {
 	var n sql.NullInt64
 	err := n.Scan(src)
 	*d.p = n.Int64
+	return err
+}
+
+// noDeadline is the deadline_at of a ticket whose deadline does not run
+// (it waits for the customer, or is closed): after every running deadline
+// in the inbox's order, and never overdue.
+const noDeadline = math.MaxInt64
+
+func deadlineMS(t time.Time) int64 {
+	if t.IsZero() {
+		return noDeadline
+	}
+	return t.UnixMilli()
+}
+
+// deadlineTime scans a deadline_at, noDeadline being the zero time.
+type deadlineTime struct{ p *time.Time }
+
+func (d deadlineTime) Scan(src any) error {
+	var n sql.NullInt64
+	err := n.Scan(src)
+	if n.Int64 == noDeadline {
+		*d.p = time.Time{}
+		return err
+	}
+	*d.p = fromMS(n.Int64)
 	return err
 }
 

@@ -68,7 +68,7 @@ func statusesOf(f desk.TicketFilter) []desk.Status {
 	if len(sts) == 0 {
 		sts = desk.Statuses
 	}
-	if f.Overdue {
+	if f.Overdue || f.DueSoon {
 		if !slices.Contains(sts, desk.StatusWaitingAdmin) {
 			return nil
 		}
@@ -103,6 +103,11 @@ func filterClause(q *query, f desk.TicketFilter) {
 	}
 	if !f.DeadlineFrom.IsZero() {
 		q.add("t.deadline_at >= " + q.arg(ms(f.DeadlineFrom)))
+		q.add("t.deadline_at < " + q.arg(int64(noDeadline)))
+	}
+	if f.DueSoon {
+		q.add("t.deadline_at >= " + q.arg(ms(f.Now)))
+		q.add("t.deadline_at < " + q.arg(ms(f.Now.Add(desk.DueSoonWindow))))
 	}
 	if !f.DeadlineTo.IsZero() {
 		q.add("t.deadline_at < " + q.arg(ms(f.DeadlineTo)))
@@ -277,7 +282,7 @@ func (t *tx) ticketsIn(ctx context.Context, ids []int64, f desk.TicketFilter, n 
 		return out, nil
 	}
 	var q query
-	if sts := statusesOf(f); len(sts) < len(desk.Statuses) || f.Overdue {
+	if sts := statusesOf(f); len(sts) < len(desk.Statuses) || f.Overdue || f.DueSoon {
 		ph := make([]string, len(sts))
 		for i, s := range sts {
 			ph[i] = q.arg(s)
@@ -381,7 +386,7 @@ func sortKeyOf(s desk.Sort) sortKey {
 	case desk.SortOpened:
 		return sortKey{"o", "opened_at", true, func(t *desk.Ticket) int64 { return ms(t.OpenedAt) }}
 	}
-	return sortKey{"d", "deadline_at", false, func(t *desk.Ticket) int64 { return ms(t.Deadline) }}
+	return sortKey{"d", "deadline_at", false, func(t *desk.Ticket) int64 { return deadlineMS(t.Deadline) }}
 }
 
 func (k sortKey) dir() string {

@@ -27,7 +27,7 @@ func TestAPIOversizeAttachmentIsA413(t *testing.T) {
 		}
 		var v desk.TicketView
 		e.call("GET", path, nil, &v)
-		if len(v.Messages) != 0 || len(v.Events) != 1 {
+		if len(v.Messages) != 0 || len(v.Events) != 2 { // created, deadline
 			t.Errorf("after a refused reply: %d messages, %d events", len(v.Messages), len(v.Events))
 		}
 	})
@@ -66,7 +66,7 @@ func TestAPITextNoPersonMeansIsA400(t *testing.T) {
 		}
 		var v desk.TicketView
 		e.call("GET", path, nil, &v)
-		if len(v.Messages) != 0 || len(v.Events) != 1 || v.Ticket.Problem != "" {
+		if len(v.Messages) != 0 || len(v.Events) != 2 || v.Ticket.Problem != "" { // created, deadline
 			t.Errorf("refused input was written: %+v", v)
 		}
 		if _, err := e.d.LookupTicket(ctx, e.admin, "BAD-\uFFFD"); !desk.IsNotFound(err) {

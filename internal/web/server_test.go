@@ -250,7 +250,7 @@ func TestBadInputGetsAClearError(t *testing.T) {
 	// Nothing half-written: still one ticket, no note.
 	var v desk.TicketView
 	e.call("GET", "/api/v1/tickets/"+id, nil, &v)
-	if len(v.Messages) != 0 || len(v.Events) != 1 {
+	if len(v.Messages) != 0 || len(v.Events) != 2 { // created, deadline
 		t.Errorf("after bad requests: %d messages, %d events", len(v.Messages), len(v.Events))
 	}
 }

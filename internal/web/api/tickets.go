@@ -12,7 +12,7 @@ import (
 	"guichet/internal/web/request"
 )
 
-var listParams = []string{"status", "priority", "channel", "assignee", "overdue", "deadline_from", "deadline_to",
+var listParams = []string{"status", "priority", "channel", "assignee", "overdue", "due_soon", "deadline_from", "deadline_to",
 	"opened_from", "opened_to", "reason", "q", "sort", "after", "limit"}
 
 func (h *handler) listTickets(w http.ResponseWriter, r *http.Request, actor desk.Actor) error {
@@ -77,6 +77,13 @@ func ParseFilter(q url.Values, actor desk.Actor) (desk.TicketFilter, error) {
 		f.Overdue = true
 	default:
 		return f, desk.Invalid("overdue", "1 ou 0 attendu")
+	}
+	switch q.Get("due_soon") {
+	case "", "0", "false":
+	case "1", "true":
+		f.DueSoon = true
+	default:
+		return f, desk.Invalid("due_soon", "1 ou 0 attendu")
 	}
 	for _, p := range []struct {
 		name string

@@ -20,6 +20,7 @@ type channelsData struct {
 	page
 	Channels []desk.Channel
 	Names    map[int64]string
+	Problems map[int64]string // channels whose stored deadline policy or calendar is wrong
 }
 
 type channelData struct {
@@ -35,6 +36,11 @@ type channelData struct {
 	Backoffice *backofficeForm
 	Presets    []channelPreset
 	Preset     string
+	// Deadlines: the calendars to count on, the languages of the automatic
+	// messages, and what is wrong with the stored policy or calendar.
+	Calendars       []desk.Calendar
+	Languages       []string
+	DeadlineProblem string
 }
 
 func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) error {
@@ -47,6 +53,9 @@ func (h *adminChannels) list(w http.ResponseWriter, r *http.Request, s session) 
 		return err
 	}
 	d := channelsData{page: adminPage(r, h.desk, h.views, s, translator(s.lang()).T("admin.channels"), "channels"), Channels: channels, Names: agentNames(agents)}
+	if d.Problems, err = h.desk.DeadlineProblems(r.Context()); err != nil {
+		return err
+	}
 	d.Notice = noticeOf(r, s)
 	h.views.render(w, r, http.StatusOK, s.lang(), "admin_channels", d)
 	return nil
@@ -57,7 +66,7 @@ func (h *adminChannels) edit(w http.ResponseWriter, r *http.Request, s session) 
 	if err != nil {
 		return err
 	}
-	form := desk.Channel{Kind: desk.ChannelPrestaShop, DeadlinePolicy: "48h business", Active: true}
+	form := desk.Channel{Kind: desk.ChannelPrestaShop, DeadlinePolicy: "48h working_days", Active: true}
 	if id != 0 {
 		channels, err := h.desk.Channels(r.Context())
 		if err != nil {
@@ -111,6 +120,9 @@ func (h *adminChannels) renderAll(w http.ResponseWriter, r *http.Request, s sess
 	if d.Backoffice, err = h.backofficeForm(r.Context()); err != nil {
 		return err
 	}
+	if err := h.deadlineForm(r.Context(), &d); err != nil {
+		return err
+	}
 	if test != nil {
 		d.Backoffice.Tested, d.Backoffice.TestRef, d.Backoffice.Looked, d.Backoffice.Found, d.Backoffice.Error = true, test.TestRef, test.Looked, test.Found, test.Error
 	}
@@ -155,7 +167,7 @@ func (h *adminChannels) channelFromForm(r *http.Request, id int64) desk.Channel 
 	return desk.Channel{ID: id, Kind: desk.ChannelKind(r.PostFormValue("kind")), Name: r.PostFormValue("name"),
 		ResponsibleID: responsible, DeadlinePolicy: r.PostFormValue("deadline_policy"), OrderURL: r.PostFormValue("order_url"),
 		GuardNames: splitLines(r.PostFormValue("guard_names")), ForbidContact: r.PostFormValue("forbid_contact") == "1",
-		Active: r.PostFormValue("active") == "1"}
+		Active: r.PostFormValue("active") == "1", CalendarID: formID(r, "calendar_id"), Language: r.PostFormValue("language")}
 }
 
 // splitLines reads a list typed one a line (commas accepted too).

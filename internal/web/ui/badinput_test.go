@@ -64,7 +64,7 @@ func TestBadInputReRendersWithTheErrorAndWritesNothing(t *testing.T) {
 		t.Error("the form lost what the agent typed")
 	}
 	v := e.view(tk.ID)
-	if len(v.Events) != 2 || v.Ticket.Priority != desk.P1 || v.Ticket.Problem != "" {
+	if len(v.Events) != 3 || v.Ticket.Priority != desk.P1 || v.Ticket.Problem != "" {
 		t.Errorf("refused changes were written: %d events, %s, %q", len(v.Events), v.Ticket.Priority, v.Ticket.Problem)
 	}
 
@@ -121,7 +121,7 @@ func TestAdminFormsShowErrorsByField(t *testing.T) {
 	}{
 		{"/admin/agents/new", url.Values{"email": {"lea@example.fr"}, "name": {"Autre Léa"}, "role": {"adv"}, "password": {"0123456789ab"}}, "adresse déjà utilisée"},
 		{"/admin/agents/new", url.Values{"email": {"n@example.fr"}, "name": {"Nouveau"}, "role": {"adv"}, "password": {"court"}}, "10 caractères au moins"},
-		{"/admin/channels/new", url.Values{"kind": {"kaufland"}, "name": {"Kaufland 2"}, "deadline_policy": {"2 jours"}}, "48h business"},
+		{"/admin/channels/new", url.Values{"kind": {"kaufland"}, "name": {"Kaufland 2"}, "deadline_policy": {"2 jours"}}, "48h working_days"},
 		{"/admin/channels/new", url.Values{"kind": {"kaufland"}, "name": {"K3"}, "order_url": {"javascript:alert(1)"}}, "{order}"},
 		{"/admin/templates/new", url.Values{"name": {""}, "body": {"x"}}, "champ obligatoire"},
 		{"/admin/templates/new", url.Values{"name": {"x"}, "body": {"y"}, "channel_ids": {"9999"}}, "canal inconnu"},
@@ -145,7 +145,7 @@ func TestAdminFormsShowErrorsByField(t *testing.T) {
 			last = ch
 		}
 	}
-	if last.Name != "Amazon" || len(last.GuardNames) != 2 || !last.ForbidContact || last.ResponsibleID != e.marc.AgentID || last.DeadlinePolicy != "24h" {
+	if last.Name != "Amazon" || len(last.GuardNames) != 2 || !last.ForbidContact || last.ResponsibleID != e.marc.AgentID || last.DeadlinePolicy != "24h clock" {
 		t.Errorf("saved channel %+v", last)
 	}
 }

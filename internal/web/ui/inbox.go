@@ -45,13 +45,14 @@ type counters struct {
 	ByStatus map[desk.Status]int
 	Open     int
 	Overdue  string // "1000+" beyond the cap
+	DueSoon  string // « dans moins de 4 h », capped too
 }
 
 func (h *inboxPage) serve(w http.ResponseWriter, r *http.Request, s session) error {
 	ctx, actor, tr := r.Context(), s.actor(), translator(s.lang())
 	q := r.URL.Query()
-	if len(q) == 0 { // the landing view: what still needs work
-		q = url.Values{"status": {"open"}}
+	if len(q) == 0 { // the landing view: what an ADV must act on, most urgent first
+		q = url.Values{"status": {string(desk.StatusWaitingAdmin)}}
 	}
 	d := inboxData{page: h.views.base(s, tr.T("inbox.title"), "inbox"), Query: q, Errors: map[string]string{}, Statuses: desk.Statuses}
 	d.Scripts = []string{"inbox.js"}
@@ -113,11 +114,15 @@ func (h *inboxPage) counters(r *http.Request, actor desk.Actor, agentID int64) (
 	if agentID != 0 {
 		out.Assignee = "me"
 	}
-	out.Overdue = strconv.Itoa(c.Overdue)
-	if c.Overdue > desk.OverdueCap {
-		out.Overdue = strconv.Itoa(desk.OverdueCap) + "+"
-	}
+	out.Overdue, out.DueSoon = capped(c.Overdue), capped(c.DueSoon)
 	return out, nil
+}
+
+func capped(n int) string {
+	if n > desk.OverdueCap {
+		return strconv.Itoa(desk.OverdueCap) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 func inboxRows(tr translator, tickets []desk.TicketRow, channels []desk.Channel, agents []desk.Agent, now time.Time) []inboxRow {

@@ -67,7 +67,7 @@ func TestOversizeAttachmentIsA413NextToTheReplyZone(t *testing.T) {
 		if res.StatusCode != http.StatusRequestEntityTooLarge || ae.Error.Code != "too_large" || ae.Error.Field != "attachments[0]" || ae.Error.Message != want {
 			t.Errorf("script post: %d %+v", res.StatusCode, ae.Error)
 		}
-		if v := e.view(tk.ID); len(v.Messages) != 1 || len(v.Events) != 2 {
+		if v := e.view(tk.ID); len(v.Messages) != 1 || len(v.Events) != 3 {
 			t.Errorf("refused replies left %d messages, %d events", len(v.Messages), len(v.Events))
 		}
 	})

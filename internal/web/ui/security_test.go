@@ -128,7 +128,7 @@ func TestFormPostWithoutCSRFTokenIsRefused(t *testing.T) {
 			t.Errorf("POST %s without token: %d; want 403", path, res.StatusCode)
 		}
 	}
-	if got := e.view(tk.ID); got.Ticket.Status != desk.StatusWaitingAdmin || len(got.Events) != 2 {
+	if got := e.view(tk.ID); got.Ticket.Status != desk.StatusWaitingAdmin || len(got.Events) != 3 {
 		t.Fatalf("refused posts changed the ticket: %s, %d events", got.Ticket.Status, len(got.Events))
 	}
 	form.Set("csrf", c.csrf)

@@ -369,7 +369,14 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 	case desk.EventAssignee:
 		h.Text = change("hfield.assignee", agentLabel(tr, e.Old, names), agentLabel(tr, e.New, names))
 	case desk.EventDeadline:
-		h.Text = change("hfield.deadline", rfcLabel(e.Old), rfcLabel(e.New))
+		switch {
+		case e.New == "":
+			h.Text = tr.T("history.deadline_stopped", who)
+		case e.AgentID == 0:
+			h.Text = tr.T("history.deadline_rule", rfcLabel(e.New), who)
+		default:
+			h.Text = change("hfield.deadline", rfcLabel(e.Old), rfcLabel(e.New))
+		}
 	case desk.EventProblem:
 		h.Text = change("hfield.problem", e.Old, e.New)
 	case desk.EventRealEmail:

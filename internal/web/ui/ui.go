@@ -109,6 +109,14 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/integrations", admin(integrations.list))
 	mux.Handle("POST /admin/integrations", admin(integrations.create))
 	mux.Handle("POST /admin/integrations/{id}/revoke", admin(integrations.revoke))
+	// Deadlines: calendars and automatic messages.
+	calendars := &adminCalendars{desk: dk, views: v}
+	mux.Handle("GET /admin/calendars", admin(calendars.list))
+	mux.Handle("GET /admin/calendars/{id}", admin(calendars.edit))
+	mux.Handle("POST /admin/calendars/{id}", admin(calendars.save))
+	automatic := &adminAutomatic{desk: dk, views: v}
+	mux.Handle("GET /admin/automatic", admin(automatic.list))
+	mux.Handle("POST /admin/automatic", admin(automatic.save))
 	parked := &adminParked{desk: dk, views: v}
 	mux.Handle("GET /admin/parked", admin(parked.list))
 	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))

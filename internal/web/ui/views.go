@@ -28,7 +28,8 @@ type views struct {
 // (layout, partials) are parsed into every page.
 var pageNames = []string{"login", "inbox", "inbox_live", "ticket", "ticket_live", "error", "settings",
 	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_parked", "admin_integrations",
-	"admin_deliveries", "ticket_integrations", "performance", "admin_rules"}
+	"admin_deliveries", "ticket_integrations", "performance", "admin_rules",
+	"admin_calendars", "admin_calendar", "admin_automatic"} // deadlines
 
 func newViews(log *slog.Logger) *views {
 	v := &views{pages: map[string]map[string]*template.Template{}, assets: loadAssets(), log: log}

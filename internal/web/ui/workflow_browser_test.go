@@ -85,8 +85,9 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 		}
 	}
 
-	// The deadline, with the date-time field.
-	lea.run("deadline", chromedp.SetValue(css("#p-deadline"), "2026-12-01T10:30"), loaded(chromedp.Click(css("#params-save"))),
+	// The deadline, with the date-time field: none runs while the ticket
+	// waits for the customer, so the ADV takes it back first.
+	lea.run("deadline", chromedp.SetValue(css("#p-status"), "waiting_admin"), chromedp.SetValue(css("#p-deadline"), "2026-12-01T10:30"), loaded(chromedp.Click(css("#params-save"))),
 		chromedp.WaitVisible(css(".notice")))
 	if h := lea.text("#history"); !strings.Contains(h, "Léa Martin a changé la deadline : ") || !strings.Contains(h, "→ 01/12/2026 10:30") {
 		t.Errorf("history lacks the deadline change:\n%s", h)
@@ -109,7 +110,7 @@ func TestBrowserChangeParametersAndBasicInformation(t *testing.T) {
 	}
 	v := e.view(ts.kauf.ID)
 	tk := v.Ticket
-	if tk.Status != desk.StatusWaitingCustomer || tk.Priority != desk.P2 || tk.AssigneeID != e.marc.AgentID ||
+	if tk.Status != desk.StatusWaitingAdmin || tk.Priority != desk.P2 || tk.AssigneeID != e.marc.AgentID ||
 		tk.Problem != "Colis non reçu après 10 jours" || tk.RealEmail != "jean.dupont@example.fr" || tk.DeliveryDate != "2026-11-20" ||
 		tk.Deadline.In(paris).Format("2006-01-02 15:04") != "2026-12-01 10:30" {
 		t.Errorf("ticket after the changes: %+v", tk)
