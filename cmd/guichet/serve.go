@@ -79,6 +79,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 		hub.Link(base, s, log) // several processes on PostgreSQL: each page hears of every change
 	}
 	synced := runner.Start(base)
+	jobsDone := startServiceJobs(base, d, log)
 	automatic := startAutomatic(base, d, log)
 	mailed := sendEmails(base, d, cs, blobs, log)
 	fmt.Fprintf(stdout, "guichet écoute sur http://%s\n", ln.Addr())
@@ -95,6 +96,7 @@ func serve(ctx context.Context, args []string, demoData bool, stdout, stderr io.
 	err = srv.Shutdown(shutdownCtx)
 	cancel()
 	<-synced // the sync's runs record their outcome before the database closes
+	<-jobsDone
 	<-automatic
 	<-mailed
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -69,6 +69,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&opt.IngestBatches, "batches", 20, "lots ingérés à la fin (0 : aucun)")
 	fs.IntVar(&opt.BatchSize, "batch-size", 500, "messages par lot")
 	fs.BoolVar(&opt.SkipQueries, "skip-queries", false, "mesurer l'ingestion seulement")
+	fs.StringVar(&opt.Only, "only", "", "mesurer ces requêtes seulement : inbox, search, view, dashboard (séparées par des virgules)")
 	fs.BoolVar(&asJSON, "json", false, "écrire le rapport en JSON sur la sortie standard (la progression va sur l'erreur)")
 	cpuProfile := fs.String("cpuprofile", "", "écrire un profil CPU (pprof) des mesures dans ce fichier")
 	fs.Usage = func() {

@@ -31,9 +31,7 @@ func (sp *DataSpec) defaults() error {
 	if sp.Seed == 0 {
 		sp.Seed = 1
 	}
-	if sp.Until.IsZero() {
-		sp.Until = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	}
+	sp.Until = sp.until()
 	if sp.Batch <= 0 {
 		sp.Batch = 2000
 	}
@@ -44,6 +42,14 @@ func (sp *DataSpec) defaults() error {
 		return fmt.Errorf("bench data: %d messages per ticket: 2 to %d", sp.Messages, store.BulkMaxMessages)
 	}
 	return nil
+}
+
+// until is Until or its default.
+func (sp DataSpec) until() time.Time {
+	if sp.Until.IsZero() {
+		return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return sp.Until
 }
 
 // bulkSpan is how far back the first ticket was opened.

@@ -189,6 +189,8 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 	var lastIn, activity, closedAt time.Time
 	var closedBy int64
 	var preview string
+	fact := desk.TicketFact{TicketID: id, ChannelID: ch.ID, OpenedAt: opened} // a customer's message opens every ticket
+	firstDue := g.calendar.Due(opened, ch.policy).Truncate(time.Millisecond)
 	for seq := 1; seq <= m; seq++ {
 		in := seq%2 == 1 || (seq == m && status == desk.StatusWaitingAdmin)
 		if seq > 1 {
@@ -249,6 +251,10 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 				template = bulkTemplates[r.IntN(len(bulkTemplates))]
 			}
 			body = tx.agentBody(r, name, agent.Name, ch.Name)
+			if fact.FirstResponseAt.IsZero() { // as desk records the first answer
+				fact.FirstResponseAt, fact.ResponderID, fact.InTime = at, agent.ID, !at.After(firstDue)
+				fact.Response = g.calendar.Counted(opened, at, ch.policy.Mode).Truncate(time.Millisecond)
+			}
 			c.AddMessage(&desk.Message{ID: mid, TicketID: id, ThreadID: customerThread, Seq: seq, Direction: "out", AuthorKind: "agent",
 				AuthorAgentID: agent.ID, AuthorName: agent.Name, Body: body, TemplateName: template, Delivery: "sent", CreatedAt: at}, ch.ID)
 			event(at, agent.ID, agent.Name, desk.EventMessageOut, "", string(desk.ThreadCustomer), mid)
@@ -271,6 +277,7 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 	c.AddTicket(&desk.Ticket{ID: id, ChannelID: ch.ID, OrderRef: ref, CustomerID: cust, Status: cur, Priority: priority, AssigneeID: assignee,
 		Deadline: due, OpenedAt: opened, LastActivityAt: activity, ClosedAt: closedAt, ClosedBy: closedBy, Problem: problem, RealEmail: realEmail,
 		DeliveryDate: delivery, Reason: reason, Subject: subject, MessageCount: m, Preview: preview})
+	c.AddFact(&fact)
 }
 
 // agentOf is who answers: the assignee, or anyone when there is none.

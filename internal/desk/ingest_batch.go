@@ -25,6 +25,7 @@ type IngestTx interface {
 	InsertEvents(ctx context.Context, es []Event) error
 	customerUpsertTx
 	parkingTx
+	perfReplyTx // the tickets' facts, the priority rules
 
 	// One row at a time, for what a batch rarely meets.
 	ChannelByID(ctx context.Context, id int64) (Channel, error)
@@ -75,6 +76,8 @@ type ingestBatch struct {
 	mailKey    []byte
 	mtx        mailBatchTx
 	lateParked []parkedEntry
+	facts      []TicketFact  // of the tickets a customer opened
+	rules      *ServiceRules // read when first needed
 }
 
 func newIngestBatch(d *Desk, tx IngestTx) *ingestBatch {
@@ -273,6 +276,11 @@ func (b *ingestBatch) apply(ctx context.Context, ch Channel, p *pending) error {
 		}
 		b.events = append(b.events, dl)
 	}
+	if opensFacts(in) {
+		if err := b.customerWrote(ctx, t, in.At); err != nil {
+			return err
+		}
+	}
 	if !in.At.Before(t.LastActivityAt) {
 		t.LastActivityAt = in.At
 		t.setPreview(in.Body)
@@ -412,6 +420,9 @@ func (b *ingestBatch) tickets(ctx context.Context, ch Channel, ps []*pending) er
 			b.threadsLoaded[t.ID] = true // a new ticket has no thread yet
 			b.opened++
 			b.changes = append(b.changes, Change{TicketID: t.ID, Kind: EventCreated})
+			if opensFacts(p.in) {
+				b.facts = append(b.facts, TicketFact{TicketID: t.ID, ChannelID: ch.ID, OpenedAt: p.in.At})
+			}
 		}
 		b.keep(key, t)
 		for _, q := range waiting[key] {
@@ -491,6 +502,11 @@ func (b *ingestBatch) threads(ctx context.Context, ps []*pending) error {
 func (b *ingestBatch) flush(ctx context.Context) error {
 	if len(b.events) > 0 {
 		if err := b.tx.InsertEvents(ctx, b.events); err != nil {
+			return err
+		}
+	}
+	if len(b.facts) > 0 {
+		if err := b.tx.InsertTicketFacts(ctx, b.facts); err != nil {
 			return err
 		}
 	}

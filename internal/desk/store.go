@@ -34,6 +34,7 @@ type Tx interface {
 	OutboxTx
 	SystemTx
 	NotificationTx
+	PerformanceTx // service performance, priority rules, deadline warnings
 	CalendarTx
 	SystemRuleTx
 	ContactTx // contacts, the form, outgoing emails, the overview (service)

@@ -138,6 +138,9 @@ func (d *Desk) Reply(ctx context.Context, actor Actor, in ReplyInput) (Message, 
 		}
 		t.setPreview(body)
 		events = append(events, Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventMessageOut, MessageID: m.ID, New: string(th.Kind)})
+		if err := d.agentAnswered(ctx, tx, &t, rc.channel, th.Kind, actor, now, &events); err != nil {
+			return err
+		}
 		if in.Status != t.Status {
 			events = append(events, Event{TicketID: t.ID, At: now, AgentID: actor.AgentID, ActorName: actor.Name, Kind: EventStatus, Old: string(t.Status), New: string(in.Status)})
 			old := t.Status
@@ -168,6 +171,7 @@ type replyContext struct {
 	ticket   Ticket
 	thread   Thread // zero when it is to be created
 	template Template
+	channel  Channel // the ticket's
 }
 
 // replyContext loads and checks what a reply needs; it writes nothing.
@@ -187,6 +191,7 @@ func (d *Desk) replyContext(ctx context.Context, tx replyTx, in ReplyInput, body
 			own = c
 		}
 	}
+	rc.channel = own
 	if in.TemplateID != 0 {
 		rc.template, err = tx.TemplateByID(ctx, in.TemplateID)
 		if IsNotFound(err) {

@@ -65,6 +65,9 @@ func (s *Store) bulkFinish(ctx context.Context) error {
 		return nil
 	}
 	for _, table := range bulkTables {
+		if table.columns[0] != "id" {
+			continue // no sequence of its own
+		}
 		if _, err := s.wdb.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table.name+`', 'id'), max(id)) FROM `+table.name+` HAVING max(id) IS NOT NULL`); err != nil {
 			return fmt.Errorf("%s sequence: %w", table.name, err)
 		}
@@ -74,7 +77,7 @@ func (s *Store) bulkFinish(ctx context.Context) error {
 	}
 	// What autovacuum would do later: statistics for the planner and the
 	// visibility map for index-only scans.
-	_, err := s.wdb.ExecContext(ctx, `VACUUM (ANALYZE) customers, tickets, ticket_counts, threads, messages, events, search_docs`)
+	_, err := s.wdb.ExecContext(ctx, `VACUUM (ANALYZE) customers, tickets, ticket_counts, threads, messages, events, search_docs, ticket_facts, perf_hours`)
 	return err
 }
 
@@ -132,7 +135,8 @@ var (
 		"author_agent_id", "author_name", "body", "body_html", "internal", "source_id", "template_id", "template_name",
 		"delivery", "delivery_error", "created_at"}}
 	eventsTable = bulkTable{"events", []string{"id", "ticket_id", "at", "agent_id", "actor_name", "kind", "old", "new", "message_id"}}
-	bulkTables  = []bulkTable{customersTable, ticketsTable, threadsTable, messagesTable, eventsTable}
+	factsTable  = bulkTable{"ticket_facts", []string{"ticket_id", "channel_id", "opened_at", "first_response_at", "responder_id", "response_ms", "in_time"}}
+	bulkTables  = []bulkTable{customersTable, ticketsTable, threadsTable, messagesTable, eventsTable, factsTable}
 )
 
 type bulkTable struct {
@@ -146,6 +150,7 @@ const (
 	tThreads
 	tMessages
 	tEvents
+	tFacts
 )
 
 // BulkRows is the rows of one transaction of a bulk load: per table, the
@@ -153,7 +158,7 @@ const (
 // Every row carries its id.
 type BulkRows struct {
 	Last int // what progress hears once the rows are committed
-	rows [5][]any
+	rows [6][]any
 	docs []bulkDoc
 }
 
@@ -194,6 +199,15 @@ func (c *BulkRows) AddMessage(m *desk.Message, channelID int64) {
 
 func (c *BulkRows) AddEvent(e *desk.Event) {
 	c.add(tEvents, e.ID, e.TicketID, ms(e.At), nullID(e.AgentID), e.ActorName, string(e.Kind), e.Old, e.New, nullID(e.MessageID))
+}
+
+// AddFact adds a ticket's facts (see desk.TicketFact), after its ticket.
+func (c *BulkRows) AddFact(f *desk.TicketFact) {
+	var inTime any
+	if !f.FirstResponseAt.IsZero() {
+		inTime = boolInt(f.InTime)
+	}
+	c.add(tFacts, f.TicketID, f.ChannelID, ms(f.OpenedAt), nullMS(f.FirstResponseAt), nullID(f.ResponderID), f.Response.Milliseconds(), inTime)
 }
 
 // AddDoc adds the search entry of a ticket's message seq (0: the ticket's

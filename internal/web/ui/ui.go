@@ -125,6 +125,13 @@ func Register(mux *http.ServeMux, d Deps) {
 	// Customer service: the public contact form, contacts, thread actions,
 	// notifications, the overview (see service.go's routes).
 	registerService(mux, d, v, tp)
+	// Service performance (any agent) and the service's rules (admins).
+	perf := &performancePage{desk: dk, views: v}
+	mux.Handle("GET /performance", page(perf.serve))
+	mux.Handle("GET /performance.csv", page(perf.csv))
+	rules := &adminRules{desk: dk, views: v}
+	mux.Handle("GET /admin/rules", admin(rules.show))
+	mux.Handle("POST /admin/rules", admin(rules.save))
 
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {

@@ -28,7 +28,7 @@ type views struct {
 // (layout, partials) are parsed into every page.
 var pageNames = []string{"login", "inbox", "inbox_live", "ticket", "ticket_live", "error", "settings",
 	"admin_agents", "admin_agent", "admin_channels", "admin_channel", "admin_templates", "admin_template", "admin_parked", "admin_integrations",
-	"admin_deliveries", "ticket_integrations",
+	"admin_deliveries", "ticket_integrations", "performance", "admin_rules",
 	"admin_calendars", "admin_calendar", "admin_automatic"} // deadlines
 
 func newViews(log *slog.Logger) *views {
@@ -40,6 +40,7 @@ func newViews(log *slog.Logger) *views {
 		"counterArgs": counterArgs,
 		"statuses":    func() []desk.Status { return desk.Statuses },
 		"inc":         func(i int) int { return i + 1 },
+		"perfTable":   perfTableOf,
 	}).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html"))
 	for _, lang := range languages {
 		tr := translator(lang)
