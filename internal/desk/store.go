@@ -34,6 +34,7 @@ type Tx interface {
 	OutboxTx
 	SystemTx
 	NotificationTx
+	CustomerDirectoryTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.
