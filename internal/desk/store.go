@@ -35,6 +35,7 @@ type Tx interface {
 	SystemTx
 	NotificationTx
 	CustomerDirectoryTx
+	CustomerImportTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.
