@@ -199,3 +199,17 @@ func (d *Desk) announce(ticketIDs []int64, kind EventKind, actor Actor) {
 		d.notify(cs...)
 	}
 }
+
+// rememberRealEmail makes a ticket's « Email client », typed by an agent,
+// the real address of the ticket's person (customers brief: the ticket's
+// email is the person's).
+func rememberRealEmail(ctx context.Context, tx Tx, t Ticket, email *string) error {
+	if email == nil || *email == "" || t.CustomerID == 0 {
+		return nil
+	}
+	c, err := tx.CustomerByID(ctx, t.CustomerID)
+	if err != nil {
+		return err
+	}
+	return tx.SetCustomerRealEmail(ctx, c.PersonID(), *email)
+}

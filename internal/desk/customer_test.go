@@ -384,3 +384,50 @@ func ticketOf(t testing.TB, f *fixture, ch desk.Channel, order string) int64 {
 	}
 	return id
 }
+
+// An agent opens a ticket to contact a customer: it is theirs, its first
+// message is queued for the channel; an order that has a ticket gives that
+// ticket; a message the guard stops leaves no empty ticket behind.
+func TestNewTicketByHand(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		tk, existing, err := f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.shop.ID, Body: "Bonjour, votre colis est reparti.", Status: desk.StatusWaitingCustomer})
+		if err != nil || existing {
+			t.Fatalf("new = %+v %v %v", tk, existing, err)
+		}
+		v := f.view(t, tk.ID)
+		if v.Ticket.AssigneeID != f.lea.AgentID || v.Ticket.OrderRef != "" || v.Ticket.Status != desk.StatusWaitingCustomer {
+			t.Fatalf("ticket = %+v", v.Ticket)
+		}
+		if len(v.Messages) != 1 || v.Messages[0].Direction != desk.Out || v.Messages[0].Delivery != desk.DeliveryQueued || v.Messages[0].AuthorAgentID != f.lea.AgentID {
+			t.Fatalf("messages = %+v", v.Messages)
+		}
+		if _, err := f.d.Ingest(ctx, []desk.Incoming{incoming(f.kaufland, "K-7", "m1", "Bonjour")}); err != nil {
+			t.Fatal(err)
+		}
+		old := ticketOf(t, f, f.kaufland, "K-7")
+		got, existing, err := f.d.NewTicket(ctx, f.marc, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-7", Body: "Bonjour", Status: desk.StatusWaitingCustomer})
+		if err != nil || !existing || got.ID != old {
+			t.Fatalf("existing order = %+v %v %v", got, existing, err)
+		}
+		if n := len(f.view(t, old).Messages); n != 1 {
+			t.Fatalf("the existing ticket got a message: %d", n)
+		}
+		_, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-8", Body: "Commandez plutôt sur la Fnac", Status: desk.StatusWaitingCustomer})
+		wantCode(t, err, desk.EConfirm, "")
+		var none error
+		f.s.Read(ctx, func(tx desk.Tx) error { _, none = tx.TicketByOrder(ctx, f.kaufland.ID, "K-8"); return nil })
+		if !desk.IsNotFound(none) {
+			t.Fatalf("a stopped message left a ticket: %v", none)
+		}
+		_, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-8", Body: "  ", Status: desk.StatusWaitingCustomer})
+		wantCode(t, err, desk.EInvalid, "body")
+		_, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-8", Body: "Bonjour"})
+		wantCode(t, err, desk.EInvalid, "status")
+		// from a customer's page: the ticket is that customer's
+		cust := f.view(t, old).Ticket.CustomerID
+		tk, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-9", CustomerID: cust, Body: "Bonjour", Status: desk.StatusWaitingCustomer})
+		if err != nil || f.view(t, tk.ID).Ticket.CustomerID != cust {
+			t.Fatalf("from the customer's page: %+v %v", tk, err)
+		}
+	})
+}
