@@ -222,6 +222,11 @@ func WriteCustomerCSV(w io.Writer, cs []Customer) error {
 	if _, err := io.WriteString(w, CustomerCSVHeader+"\n"); err != nil {
 		return err
 	}
+	return WriteCustomerCSVRows(w, cs)
+}
+
+// WriteCustomerCSVRows writes the lines of customers, without the header.
+func WriteCustomerCSVRows(w io.Writer, cs []Customer) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
 	rec := make([]string, len(customerCSVColumns)+1) // the last one empty: the trailing semicolon

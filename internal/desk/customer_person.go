@@ -90,6 +90,8 @@ type CustomerFilter struct {
 	LastName        string
 	FirstName       string
 	Email           string
+	Title           string // the civility title's id, exactly
+	Age             int    // exactly; -1: unknown
 	Enabled         *bool
 	Newsletter      *bool
 	Optin           *bool

@@ -72,6 +72,15 @@ func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.C
 	if f.Email != "" {
 		q.prefix("lower(email)", f.Email)
 	}
+	if f.Title != "" {
+		q.add("title = " + q.arg(f.Title))
+	}
+	switch {
+	case f.Age > 0:
+		q.add("age = " + q.arg(f.Age))
+	case f.Age < 0:
+		q.add("age = 0")
+	}
 	for _, b := range []struct {
 		column string
 		v      *bool

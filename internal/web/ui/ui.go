@@ -115,6 +115,8 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
 
 	// Anything else: a page that does not exist (or the sign-in page).
+	registerCustomers(mux, v, d)
+
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
 		return desk.NotFound("page")
 	}))
