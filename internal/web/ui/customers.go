@@ -19,16 +19,16 @@ type customersPage struct {
 
 type customersData struct {
 	page
-	F         url.Values // the filters as typed
-	Rows      []customerRow
-	Error     string
-	NextURL   string
-	FirstURL  string
-	Sorts     map[string]string // sort key → its header's link
-	SortKey   string
-	Desc      bool
-	Shops     []desk.Channel
-	Flags     []flagFilter
+	F        url.Values // the filters as typed
+	Rows     []customerRow
+	Error    string
+	NextURL  string
+	FirstURL string
+	Sorts    map[string]string // sort key → its header's link
+	SortKey  string
+	Desc     bool
+	Shops    []desk.Channel
+	Flags    []flagFilter
 }
 
 // flagFilter is a yes/no column's filter.
