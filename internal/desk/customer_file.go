@@ -213,3 +213,21 @@ func rememberRealEmail(ctx context.Context, tx Tx, t Ticket, email *string) erro
 	}
 	return tx.SetCustomerRealEmail(ctx, c.PersonID(), *email)
 }
+
+// personRealEmail is the real address of a record's person, which a new
+// ticket's « Email client » starts from ("" when none is known).
+func personRealEmail(ctx context.Context, tx Tx, customerID int64) (string, error) {
+	if customerID == 0 {
+		return "", nil
+	}
+	c, err := tx.CustomerByID(ctx, customerID)
+	if err != nil {
+		return "", err
+	}
+	if c.MergedInto != 0 {
+		if c, err = tx.CustomerByID(ctx, c.MergedInto); err != nil {
+			return "", err
+		}
+	}
+	return c.RealEmail, nil
+}

@@ -429,5 +429,17 @@ func TestNewTicketByHand(t *testing.T) {
 		if err != nil || f.view(t, tk.ID).Ticket.CustomerID != cust {
 			t.Fatalf("from the customer's page: %+v %v", tk, err)
 		}
+		// the ticket's « Email client » becomes the person's, and starts the next ticket's
+		email := "jean.client@example.fr"
+		if _, err := f.d.UpdateTicket(ctx, f.lea, tk.ID, desk.TicketPatch{RealEmail: &email}); err != nil {
+			t.Fatal(err)
+		}
+		if file, _ := f.d.CustomerFile(ctx, f.lea, cust); file.Person.RealEmail != email {
+			t.Fatalf("person's real email = %q", file.Person.RealEmail)
+		}
+		tk, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-10", CustomerID: cust, Body: "Bonjour", Status: desk.StatusWaitingCustomer})
+		if err != nil || f.view(t, tk.ID).Ticket.RealEmail != email {
+			t.Fatalf("next ticket's email: %+v %v", f.view(t, tk.ID).Ticket, err)
+		}
 	})
 }

@@ -100,6 +100,9 @@ func (d *Desk) OpenTicket(ctx context.Context, actor Actor, in OpenInput) (t Tic
 		} else if t.CustomerID, err = upsertCustomer(ctx, tx, ch.ID, cust, now); err != nil {
 			return err
 		}
+		if t.RealEmail, err = personRealEmail(ctx, tx, t.CustomerID); err != nil {
+			return err
+		}
 		if created, err = tx.InsertTicket(ctx, &t); err != nil {
 			return err
 		}

@@ -8,21 +8,26 @@ import (
 )
 
 func (t *tx) InsertCustomerImport(ctx context.Context, im *desk.CustomerImport) error {
-	return t.queryRow(ctx, `INSERT INTO customer_imports (agent_id, channel_id, file_name, data, state, total, done, written, rejected, error, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		im.AgentID, im.ChannelID, im.FileName, im.Data, string(im.State), im.Total, im.Done, im.Written, im.RejectedJSON(), im.Error, ms(im.CreatedAt)).Scan(&im.ID)
+	err := t.queryRow(ctx, `INSERT INTO customer_imports (agent_id, channel_id, file_name, state, total, done, written, rejected, error, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		im.AgentID, im.ChannelID, im.FileName, string(im.State), im.Total, im.Done, im.Written, im.RejectedJSON(), im.Error, ms(im.CreatedAt)).Scan(&im.ID)
+	if err != nil || im.Data == nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO customer_import_files (import_id, data) VALUES ($1, $2)`, im.ID, im.Data)
+	return err
 }
 
 func (t *tx) CustomerImportByID(ctx context.Context, id int64, withData bool) (desk.CustomerImport, error) {
 	data := "NULL"
 	if withData {
-		data = "data"
+		data = "(SELECT f.data FROM customer_import_files f WHERE f.import_id = i.id)"
 	}
 	var im desk.CustomerImport
 	var rejected string
 	var created, finished int64
-	err := t.queryRow(ctx, `SELECT id, agent_id, channel_id, file_name, `+data+`, state, total, done, written, rejected, error, created_at, finished_at
-		FROM customer_imports WHERE id = $1`, id).Scan(&im.ID, &im.AgentID, &im.ChannelID, &im.FileName, &im.Data, &im.State,
+	err := t.queryRow(ctx, `SELECT i.id, i.agent_id, i.channel_id, i.file_name, `+data+`, i.state, i.total, i.done, i.written, i.rejected, i.error, i.created_at, i.finished_at
+		FROM customer_imports i WHERE i.id = $1`, id).Scan(&im.ID, &im.AgentID, &im.ChannelID, &im.FileName, &im.Data, &im.State,
 		&im.Total, &im.Done, &im.Written, &rejected, &im.Error, &created, &finished)
 	if err != nil {
 		return im, notFound(err, "import")
@@ -32,12 +37,15 @@ func (t *tx) CustomerImportByID(ctx context.Context, id int64, withData bool) (d
 }
 
 // UpdateCustomerImport writes an import's state and progress; its file is
-// cleared once it is no longer needed (Data nil after the run).
+// dropped once the import is over.
 func (t *tx) UpdateCustomerImport(ctx context.Context, im *desk.CustomerImport) error {
-	keep := im.State == desk.ImportPreview || im.State == desk.ImportRunning
 	_, err := t.exec(ctx, `UPDATE customer_imports SET state = $2, total = $3, done = $4, written = $5, rejected = $6, error = $7,
-		finished_at = $8, data = CASE WHEN $9 = 1 THEN data ELSE NULL END WHERE id = $1`,
-		im.ID, string(im.State), im.Total, im.Done, im.Written, im.RejectedJSON(), im.Error, ms(im.FinishedAt), boolInt(keep))
+		finished_at = $8 WHERE id = $1`,
+		im.ID, string(im.State), im.Total, im.Done, im.Written, im.RejectedJSON(), im.Error, ms(im.FinishedAt))
+	if err != nil || im.State == desk.ImportPreview || im.State == desk.ImportRunning {
+		return err
+	}
+	_, err = t.exec(ctx, `DELETE FROM customer_import_files WHERE import_id = $1`, im.ID)
 	return err
 }
 

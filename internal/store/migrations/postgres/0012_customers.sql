@@ -42,59 +42,50 @@ INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_a
 UPDATE customers SET real_email = (SELECT t.real_email FROM tickets t WHERE t.customer_id = customers.id AND t.real_email <> '' ORDER BY t.id DESC LIMIT 1)
 	WHERE real_email = '' AND EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = customers.id AND t.real_email <> '');
 
-CREATE FUNCTION customers_identities() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-	mail_kind TEXT := 'email';
+-- Before each insert: the name split, registered when first seen (no query:
+-- it runs for every row of a bulk load).
+CREATE FUNCTION customers_names() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF NEW.channel_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM channels WHERE id = NEW.channel_id AND kind IN ('prestashop', 'email')) THEN
-		mail_kind := 'relay';
+	IF NEW.first_name = '' AND NEW.last_name = '' AND NEW.name <> '' THEN
+		IF position(' ' IN btrim(NEW.name)) > 0 THEN
+			NEW.first_name := split_part(btrim(NEW.name), ' ', 1);
+			NEW.last_name := btrim(substr(btrim(NEW.name), position(' ' IN btrim(NEW.name)) + 1));
+		ELSE
+			NEW.last_name := btrim(NEW.name);
+		END IF;
 	END IF;
-	IF TG_OP = 'INSERT' THEN
-		IF NEW.first_name = '' AND NEW.last_name = '' AND NEW.name <> '' THEN
-			IF position(' ' IN btrim(NEW.name)) > 0 THEN
-				NEW.first_name := split_part(btrim(NEW.name), ' ', 1);
-				NEW.last_name := btrim(substr(btrim(NEW.name), position(' ' IN btrim(NEW.name)) + 1));
-			ELSE
-				NEW.last_name := btrim(NEW.name);
-			END IF;
-		END IF;
-		IF NEW.registered_at = 0 THEN
-			NEW.registered_at := NEW.created_at;
-		END IF;
+	IF NEW.registered_at = 0 THEN
+		NEW.registered_at := NEW.created_at;
 	END IF;
 	RETURN NEW;
 END $$;
 
-CREATE FUNCTION customers_identities_after() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-	mail_kind TEXT := 'email';
+-- After each statement: the identities of the rows it wrote, in one
+-- INSERT … SELECT over the statement's rows (transition tables), so a
+-- batch of a thousand customers costs one statement, not a thousand.
+CREATE FUNCTION customers_identities() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF NEW.channel_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM channels WHERE id = NEW.channel_id AND kind IN ('prestashop', 'email')) THEN
-		mail_kind := 'relay';
-	END IF;
-	IF TG_OP = 'INSERT' AND NEW.external_id IS NOT NULL AND NEW.external_id <> '' THEN
-		INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_at)
-			VALUES (NEW.id, 'buyer', NEW.channel_id, NEW.external_id, NEW.created_at) ON CONFLICT DO NOTHING;
-	END IF;
-	IF NEW.email <> '' AND (TG_OP = 'INSERT' OR NEW.email <> OLD.email) THEN
-		INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_at)
-			VALUES (NEW.id, mail_kind, NEW.channel_id, lower(NEW.email), NEW.created_at) ON CONFLICT DO NOTHING;
-	END IF;
-	IF NEW.phone <> '' AND (TG_OP = 'INSERT' OR NEW.phone <> OLD.phone) THEN
-		INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_at)
-			VALUES (NEW.id, 'phone', NEW.channel_id, NEW.phone, NEW.created_at) ON CONFLICT DO NOTHING;
-	END IF;
-	IF NEW.real_email <> '' AND (TG_OP = 'INSERT' OR NEW.real_email <> OLD.real_email) THEN
-		INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_at)
-			VALUES (NEW.id, 'email', NULL, lower(NEW.real_email), NEW.created_at) ON CONFLICT DO NOTHING;
-	END IF;
+	INSERT INTO customer_identities (customer_id, kind, channel_id, value, created_at)
+	SELECT n.id, 'buyer', n.channel_id, n.external_id, n.created_at FROM written n
+		WHERE n.external_id IS NOT NULL AND n.external_id <> ''
+	UNION ALL
+	SELECT n.id, CASE WHEN n.channel_id IS NULL OR ch.kind IN ('prestashop', 'email') THEN 'email' ELSE 'relay' END,
+		n.channel_id, lower(n.email), n.created_at
+		FROM written n LEFT JOIN channels ch ON ch.id = n.channel_id WHERE n.email <> ''
+	UNION ALL
+	SELECT n.id, 'phone', n.channel_id, n.phone, n.created_at FROM written n WHERE n.phone <> ''
+	UNION ALL
+	SELECT n.id, 'email', NULL, lower(n.real_email), n.created_at FROM written n WHERE n.real_email <> ''
+	ON CONFLICT DO NOTHING;
 	RETURN NULL;
 END $$;
 
-CREATE TRIGGER customers_identities_before BEFORE INSERT ON customers
-	FOR EACH ROW EXECUTE FUNCTION customers_identities();
-CREATE TRIGGER customers_identities_after AFTER INSERT OR UPDATE OF email, phone, real_email ON customers
-	FOR EACH ROW EXECUTE FUNCTION customers_identities_after();
+CREATE TRIGGER customers_names BEFORE INSERT ON customers
+	FOR EACH ROW EXECUTE FUNCTION customers_names();
+CREATE TRIGGER customers_identities_insert AFTER INSERT ON customers
+	REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION customers_identities();
+CREATE TRIGGER customers_identities_update AFTER UPDATE ON customers
+	REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION customers_identities();
 
 CREATE INDEX customers_people_id         ON customers (id) WHERE merged_into IS NULL;
 CREATE INDEX customers_merged            ON customers (merged_into) WHERE merged_into IS NOT NULL;
@@ -117,7 +108,6 @@ CREATE TABLE customer_imports (
 	agent_id    BIGINT  NOT NULL REFERENCES agents (id),
 	channel_id  BIGINT  NOT NULL REFERENCES channels (id),
 	file_name   TEXT    NOT NULL DEFAULT '',
-	data        BYTEA,
 	state       TEXT    NOT NULL CHECK (state IN ('preview', 'running', 'done', 'failed')),
 	total       INTEGER NOT NULL DEFAULT 0,
 	done        INTEGER NOT NULL DEFAULT 0,
@@ -126,4 +116,10 @@ CREATE TABLE customer_imports (
 	error       TEXT    NOT NULL DEFAULT '',
 	created_at  BIGINT  NOT NULL,
 	finished_at BIGINT  NOT NULL DEFAULT 0
+);
+
+-- The file, apart: progress updates rewrite a small row, not the file.
+CREATE TABLE customer_import_files (
+	import_id BIGINT PRIMARY KEY REFERENCES customer_imports (id) ON DELETE CASCADE,
+	data      BYTEA    NOT NULL
 );

@@ -104,7 +104,6 @@ CREATE TABLE customer_imports (
 	agent_id    INTEGER NOT NULL REFERENCES agents (id),
 	channel_id  INTEGER NOT NULL REFERENCES channels (id),
 	file_name   TEXT    NOT NULL DEFAULT '',
-	data        BLOB,
 	state       TEXT    NOT NULL CHECK (state IN ('preview', 'running', 'done', 'failed')),
 	total       INTEGER NOT NULL DEFAULT 0,
 	done        INTEGER NOT NULL DEFAULT 0,
@@ -113,4 +112,10 @@ CREATE TABLE customer_imports (
 	error       TEXT    NOT NULL DEFAULT '',
 	created_at  INTEGER NOT NULL,
 	finished_at INTEGER NOT NULL DEFAULT 0
+);
+
+-- The file, apart: progress updates rewrite a small row, not the file.
+CREATE TABLE customer_import_files (
+	import_id INTEGER PRIMARY KEY REFERENCES customer_imports (id) ON DELETE CASCADE,
+	data      BLOB    NOT NULL
 );
