@@ -198,3 +198,15 @@ func BenchmarkCustomerDirectory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseCustomerCSV reads 100 000 lines, checking every field.
+func BenchmarkParseCustomerCSV(b *testing.B) {
+	data := customerCSV(100_000)
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		good, bad, _, err := desk.ParseCustomerCSV(data)
+		if err != nil || len(good) != 100_000 || len(bad) != 0 {
+			b.Fatal(len(good), len(bad), err)
+		}
+	}
+}

@@ -78,7 +78,9 @@ func ParseCustomerCSV(data []byte) (good []CSVCustomer, rejected []RejectedLine,
 	if err != nil || !sameHeader(header) {
 		return nil, nil, encoding, Invalid("file", "ce n'est pas un export de clients PrestaShop : la première ligne doit être %s", CustomerCSVHeader)
 	}
-	seen := map[string]int{}
+	lines := strings.Count(text, "\n") + 1
+	good = make([]CSVCustomer, 0, lines)
+	seen := make(map[string]int, lines)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {

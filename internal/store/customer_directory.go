@@ -201,7 +201,7 @@ func (t *tx) CustomerIdentities(ctx context.Context, customerIDs []int64) ([]des
 		args[i] = id
 	}
 	rows, err := t.queryOnce(ctx, `SELECT customer_id, kind, channel_id, value FROM customer_identities
-		WHERE customer_id IN (`+t.listSQL(len(args))+`) ORDER BY kind, id`, args...)
+		WHERE customer_id IN (`+t.listSQL(len(args))+`) ORDER BY kind, value`, args...)
 	if err != nil {
 		return nil, err
 	}

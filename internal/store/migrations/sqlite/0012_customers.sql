@@ -23,14 +23,13 @@ ALTER TABLE customers ADD COLUMN merged_into   INTEGER REFERENCES customers (id)
 -- address ('email'), a phone ('phone'). Kept by the triggers below from
 -- what the channels and the agents write, so no path forgets one.
 CREATE TABLE customer_identities (
-	id          INTEGER PRIMARY KEY,
 	customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
 	kind        TEXT    NOT NULL CHECK (kind IN ('buyer', 'relay', 'email', 'phone')),
-	channel_id  INTEGER REFERENCES channels (id),
 	value       TEXT    NOT NULL,
+	channel_id  INTEGER REFERENCES channels (id),
 	created_at  INTEGER NOT NULL,
-	UNIQUE (customer_id, kind, value)
-);
+	PRIMARY KEY (customer_id, kind, value)
+) WITHOUT ROWID;
 CREATE INDEX customer_identities_value ON customer_identities (value);
 
 -- Today's customers: names split (first word, the rest), registered when
@@ -54,19 +53,30 @@ INSERT OR IGNORE INTO customer_identities (customer_id, kind, channel_id, value,
 UPDATE customers SET real_email = (SELECT t.real_email FROM tickets t WHERE t.customer_id = customers.id AND t.real_email <> '' ORDER BY t.id DESC LIMIT 1)
 	WHERE real_email = '' AND EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = customers.id AND t.real_email <> '');
 
-CREATE TRIGGER customers_identities_insert AFTER INSERT ON customers BEGIN
+-- What a new row lacks, each a trigger of its own that runs only when
+-- needed (a CSV line has its names and dates: only its identities run).
+CREATE TRIGGER customers_names AFTER INSERT ON customers
+	WHEN NEW.first_name = '' AND NEW.last_name = '' AND NEW.name <> '' BEGIN
 	UPDATE customers SET
 		first_name = CASE WHEN instr(trim(name), ' ') > 0 THEN substr(trim(name), 1, instr(trim(name), ' ') - 1) ELSE '' END,
 		last_name  = CASE WHEN instr(trim(name), ' ') > 0 THEN trim(substr(trim(name), instr(trim(name), ' ') + 1)) ELSE trim(name) END
-		WHERE id = NEW.id AND NEW.first_name = '' AND NEW.last_name = '' AND NEW.name <> '';
-	UPDATE customers SET registered_at = NEW.created_at WHERE id = NEW.id AND NEW.registered_at = 0;
+		WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER customers_registered AFTER INSERT ON customers WHEN NEW.registered_at = 0 BEGIN
+	UPDATE customers SET registered_at = NEW.created_at WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER customers_identities_insert AFTER INSERT ON customers BEGIN
 	INSERT OR IGNORE INTO customer_identities (customer_id, kind, channel_id, value, created_at)
 		SELECT NEW.id, 'buyer', NEW.channel_id, NEW.external_id, NEW.created_at WHERE NEW.external_id IS NOT NULL AND NEW.external_id <> '';
 	INSERT OR IGNORE INTO customer_identities (customer_id, kind, channel_id, value, created_at)
-		SELECT NEW.id, CASE WHEN NEW.channel_id IS NULL OR ch.kind IN ('prestashop', 'email') THEN 'email' ELSE 'relay' END, NEW.channel_id, lower(NEW.email), NEW.created_at
-		FROM (SELECT 1) LEFT JOIN channels ch ON ch.id = NEW.channel_id WHERE NEW.email <> '';
+		SELECT NEW.id, CASE WHEN NEW.channel_id IS NULL OR (SELECT kind FROM channels WHERE id = NEW.channel_id) IN ('prestashop', 'email') THEN 'email' ELSE 'relay' END,
+			NEW.channel_id, lower(NEW.email), NEW.created_at WHERE NEW.email <> '';
 	INSERT OR IGNORE INTO customer_identities (customer_id, kind, channel_id, value, created_at)
 		SELECT NEW.id, 'phone', NEW.channel_id, NEW.phone, NEW.created_at WHERE NEW.phone <> '';
+	INSERT OR IGNORE INTO customer_identities (customer_id, kind, channel_id, value, created_at)
+		SELECT NEW.id, 'email', NULL, lower(NEW.real_email), NEW.created_at WHERE NEW.real_email <> '' AND lower(NEW.real_email) <> lower(NEW.email);
 END;
 
 CREATE TRIGGER customers_identities_update AFTER UPDATE OF email, phone, real_email ON customers BEGIN
@@ -80,7 +90,6 @@ CREATE TRIGGER customers_identities_update AFTER UPDATE OF email, phone, real_em
 END;
 
 -- The directory: every sort is a keyset scan of one index (people only).
-CREATE INDEX customers_people_id         ON customers (id) WHERE merged_into IS NULL;
 CREATE INDEX customers_merged            ON customers (merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX customers_last_name         ON customers (last_name, id) WHERE merged_into IS NULL;
 CREATE INDEX customers_first_name        ON customers (first_name, id) WHERE merged_into IS NULL;
