@@ -55,6 +55,10 @@ func TestShopOrderButtonLink(t *testing.T) {
 		t.Fatalf("next = %q; want %q", next, link)
 	}
 
+	res, _ = anon.postForm("/login", url.Values{"email": {"lea@example.fr"}, "password": {password}, "next": {next}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != link {
+		t.Fatalf("after signing in: %d %s; want back to the link", res.StatusCode, res.Header.Get("Location"))
+	}
 	lea := e.client().signIn("lea@example.fr")
 	var wg sync.WaitGroup
 	locs := make([]string, 2)
