@@ -232,12 +232,18 @@ func (h *exportCustomers) serve(w http.ResponseWriter, r *http.Request, s sessio
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="clients.csv"`)
-	headerDone := false
-	return h.desk.ExportCustomers(r.Context(), s.actor(), id, func(cs []desk.Customer) error {
-		if !headerDone {
-			headerDone = true
+	started := false
+	err = h.desk.ExportCustomers(r.Context(), s.actor(), id, func(cs []desk.Customer) error {
+		if !started {
+			started = true
 			return desk.WriteCustomerCSV(w, cs)
 		}
 		return desk.WriteCustomerCSVRows(w, cs)
 	})
+	if err != nil && started {
+		// The file is half sent: nothing else can be said to the browser,
+		// which sees a broken download.
+		panic(http.ErrAbortHandler)
+	}
+	return err
 }
