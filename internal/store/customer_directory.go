@@ -43,9 +43,13 @@ func (q *customerQuery) arg(v any) string {
 
 func (q *customerQuery) add(cond string) { q.where = append(q.where, cond) }
 
+// prefix keeps the rows whose column starts with p, any case: the ids
+// come from the lower() index alone (no row read), so that a page in id
+// order walks them in order and stops at its size, even when a prefix
+// matches a hundred thousand people.
 func (q *customerQuery) prefix(expr, p string) {
 	p = strings.ToLower(p)
-	q.add(expr + " >= " + q.arg(p) + " AND " + expr + " < " + q.arg(p+prefixEnd))
+	q.add("id IN (SELECT id FROM customers WHERE " + expr + " >= " + q.arg(p) + " AND " + expr + " < " + q.arg(p+prefixEnd) + ")")
 }
 
 func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.Customer, error) {
@@ -170,8 +174,9 @@ func (t *tx) customerSearch(q *customerQuery, f desk.CustomerFilter) string {
 			"SELECT id FROM customers WHERE lower(first_name) >= "+lo+" AND lower(first_name) < "+hi)
 	}
 	found := strings.Join(parts, " UNION ")
-	// the records found, or the people they are linked to
-	return "SELECT COALESCE(c.merged_into, c.id) FROM customers c WHERE c.id IN (" + found + ")"
+	// the records found, and the people those linked to one are linked to
+	// (few rows: the merged index), without reading the rows found
+	return found + " UNION SELECT m.merged_into FROM customers m WHERE m.merged_into IS NOT NULL AND m.id IN (" + found + ")"
 }
 
 func (t *tx) CustomerRecords(ctx context.Context, personID int64) ([]desk.Customer, error) {
