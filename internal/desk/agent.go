@@ -50,6 +50,7 @@ type Customer struct {
 	Phone      string    `json:"phone,omitempty"`
 	Note       string    `json:"note,omitempty"` // private
 	CreatedAt  time.Time `json:"created_at"`
+	Profile              // the person's directory columns (customer_person.go)
 }
 
 // Template is a default reply.

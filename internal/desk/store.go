@@ -42,6 +42,8 @@ type Tx interface {
 	EmailTx
 	OverviewTx
 	MailTx
+	CustomerDirectoryTx
+	CustomerImportTx
 }
 
 // Blobs keeps the bytes of attachments; local disk today, an object store later.

@@ -37,6 +37,9 @@ type OpenInput struct {
 	Customer  CustomerInput `json:"customer"`
 	Subject   string        `json:"subject,omitempty"`
 	Problem   string        `json:"customer_problem,omitempty"`
+	// CustomerID, when set, is the customer record the ticket is for (an
+	// agent opening it from a customer's page); Customer is then ignored.
+	CustomerID int64 `json:"customer_id,omitempty"`
 }
 
 // OpenTicket returns the ticket of an order, creating it if the order has none.
@@ -90,7 +93,17 @@ func (d *Desk) OpenTicket(ctx context.Context, actor Actor, in OpenInput) (t Tic
 		if actor.AgentID == 0 {
 			t.AssigneeID = ch.ResponsibleID
 		}
-		if t.CustomerID, err = upsertCustomer(ctx, tx, ch.ID, cust, now); err != nil {
+		if in.CustomerID != 0 {
+			if _, err := tx.CustomerByID(ctx, in.CustomerID); IsNotFound(err) {
+				return Invalid("customer_id", "client inconnu")
+			} else if err != nil {
+				return err
+			}
+			t.CustomerID = in.CustomerID
+		} else if t.CustomerID, err = upsertCustomer(ctx, tx, ch.ID, cust, now); err != nil {
+			return err
+		}
+		if t.RealEmail, err = personRealEmail(ctx, tx, t.CustomerID); err != nil {
 			return err
 		}
 		if created, err = tx.InsertTicket(ctx, &t); err != nil {

@@ -65,7 +65,10 @@ func (d *Desk) UpdateTicket(ctx context.Context, actor Actor, id int64, p Ticket
 		if len(events) == 0 {
 			return nil
 		}
-		return saveTicket(ctx, tx, &t, events, p.Problem != nil || p.RealEmail != nil)
+		if err := saveTicket(ctx, tx, &t, events, p.Problem != nil || p.RealEmail != nil); err != nil {
+			return err
+		}
+		return rememberRealEmail(ctx, tx, t, p.RealEmail)
 	})
 	if err != nil {
 		return Ticket{}, err

@@ -50,6 +50,11 @@ func (d *Desk) Ticket(ctx context.Context, actor Actor, id int64) (TicketView, e
 			if err != nil {
 				return err
 			}
+			if c.MergedInto != 0 { // linked by an agent: the person
+				if c, err = tx.CustomerByID(ctx, c.MergedInto); err != nil {
+					return err
+				}
+			}
 			v.Customer = &c
 		}
 		if v.Threads, err = tx.Threads(ctx, id); err != nil {

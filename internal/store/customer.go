@@ -8,15 +8,20 @@ import (
 	"guichet/internal/desk"
 )
 
-const customerColumns = `id, channel_id, external_id, name, email, phone, note, created_at`
+const customerColumns = `id, channel_id, external_id, name, email, phone, note, created_at,
+	first_name, last_name, title, age, enabled, newsletter, optin, registered_at, last_visit_at, last_ip, real_email, merged_into`
 
 func scanCustomer(r scanner) (desk.Customer, error) {
 	var c desk.Customer
-	var channel sql.NullInt64
+	var channel, merged sql.NullInt64
 	var ext sql.NullString
-	var created int64
-	err := r.Scan(&c.ID, &channel, &ext, &c.Name, &c.Email, &c.Phone, &c.Note, &created)
+	var created, registered, visit int64
+	var enabled, news, optin int
+	err := r.Scan(&c.ID, &channel, &ext, &c.Name, &c.Email, &c.Phone, &c.Note, &created,
+		&c.FirstName, &c.LastName, &c.Title, &c.Age, &enabled, &news, &optin, &registered, &visit, &c.LastIP, &c.RealEmail, &merged)
 	c.ChannelID, c.ExternalID, c.CreatedAt = channel.Int64, ext.String, fromMS(created)
+	c.Enabled, c.Newsletter, c.Optin = enabled != 0, news != 0, optin != 0
+	c.RegisteredAt, c.LastVisitAt, c.MergedInto = fromMS(registered), fromMS(visit), merged.Int64
 	return c, err
 }
 

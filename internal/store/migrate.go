@@ -16,7 +16,12 @@ var migrations embed.FS
 // Migrate applies the migrations not yet applied, each in its own
 // transaction, recorded by name. On PostgreSQL an advisory lock keeps two
 // starting processes from migrating at once. It returns the names applied.
-func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+func (s *Store) Migrate(ctx context.Context) ([]string, error) { return s.MigrateBefore(ctx, "") }
+
+// MigrateBefore is Migrate stopping before the migration named stop (all
+// of them when stop is empty): tests fill a store as it was before a
+// migration, then run it.
+func (s *Store) MigrateBefore(ctx context.Context, stop string) ([]string, error) {
 	dir := "migrations/" + s.dialect.name()
 	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
@@ -29,6 +34,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 	}
 	sort.Strings(names)
+	for i, n := range names {
+		if stop != "" && n >= stop {
+			names = names[:i]
+			break
+		}
+	}
 
 	conn, err := s.wdb.Conn(ctx)
 	if err != nil {

@@ -28,6 +28,8 @@ func Kind() channel.Kind {
 				Help: "Facultatif : https://boutique.example.com/admin123 (le webservice ne la donne pas) ; sert au lien vers la commande."},
 			{Key: "timezone", Label: "Fuseau horaire de la boutique", Kind: channel.SettingText, Default: "Europe/Paris",
 				Help: "PrestaShop écrit ses dates sans fuseau, à l'heure de la boutique."},
+			{Key: "button_secret", Label: "Secret du bouton guichet", Kind: channel.SettingText, Secret: true,
+				Help: "Facultatif : le secret partagé avec le module guichet de la boutique (le bouton de la page commande), 32 caractères au moins ; le même dans la configuration du module."},
 		},
 		Every: 2 * time.Minute,
 		New: func(c channel.Config) (channel.Connector, error) {

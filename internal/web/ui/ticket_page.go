@@ -44,6 +44,8 @@ func (h *ticketPage) serve(w http.ResponseWriter, r *http.Request, s session) er
 		d.Notice = translator(s.lang()).T("reply.sent")
 	case "note":
 		d.Notice = translator(s.lang()).T("note.added")
+	case "existing":
+		d.Notice = translator(s.lang()).T("ticket.existing")
 	case "retried":
 		d.Notice = translator(s.lang()).T("parked.retried")
 	case "delivery_retry":

@@ -397,6 +397,10 @@ func historyOf(tr translator, e desk.Event, names map[int64]string) historyLine 
 		h.Text = tr.T("history.message_out", who, tr.T("thread."+e.New))
 	case desk.EventNote:
 		h.Text = tr.T("history.note", who)
+	case desk.EventCustomerLinked:
+		h.Text = tr.T("history.customer_linked", who, e.New)
+	case desk.EventCustomerUnlinked:
+		h.Text = tr.T("history.customer_unlinked", who, e.New)
 	case desk.EventDelivery:
 		switch desk.DeliveryState(e.New) {
 		case desk.OutboxFailed:

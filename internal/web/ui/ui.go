@@ -134,6 +134,8 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /admin/rules", admin(rules.save))
 
 	// Anything else: a page that does not exist (or the sign-in page).
+	registerCustomers(mux, v, d)
+
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
 		return desk.NotFound("page")
 	}))

@@ -355,6 +355,11 @@ func (s *Server) writeAssoc(b *bytes.Buffer, res *resource, r *row) {
 			j, _ := json.Marshal(rows)
 			parts = append(parts, `"order_rows":`+string(j))
 		}
+	case "customers":
+		// every customer is in its default group (PrestaShop: 3 « Client »)
+		if g := r.f["id_default_group"]; g != "" && g != "0" {
+			parts = append(parts, `"groups":[{"id":"`+g+`"}]`)
+		}
 	case "customer_threads":
 		var ids []map[string]string
 		for _, id := range s.st.threadMessages[itoa(r.id)] {

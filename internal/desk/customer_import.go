@@ -1,0 +1,248 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// ImportState is where a CSV import of customers stands.
+type ImportState string
+
+const (
+	ImportPreview ImportState = "preview" // read and shown, not written
+	ImportRunning ImportState = "running"
+	ImportDone    ImportState = "done"
+	ImportFailed  ImportState = "failed"
+)
+
+// CustomerImport is a CSV file of customers for a shop channel: kept from
+// its preview to its import, then the import's progress and report.
+type CustomerImport struct {
+	ID         int64          `json:"id"`
+	AgentID    int64          `json:"agent_id"`
+	ChannelID  int64          `json:"channel_id"`
+	FileName   string         `json:"file_name"`
+	Data       []byte         `json:"-"` // nil once imported
+	State      ImportState    `json:"state"`
+	Total      int            `json:"total"`   // good lines
+	Done       int            `json:"done"`    // lines written so far
+	Written    int            `json:"written"` // customers created or brought up to date
+	Rejected   []RejectedLine `json:"rejected"`
+	Error      string         `json:"error,omitempty"`
+	CreatedAt  time.Time      `json:"created_at"`
+	FinishedAt time.Time      `json:"finished_at,omitzero"`
+	// Preview and Encoding are read from Data, not stored.
+	Preview  []CSVCustomer `json:"-"`
+	Encoding string        `json:"encoding,omitempty"`
+}
+
+// RejectedJSON and SetRejectedJSON are how the store keeps the report.
+func (im *CustomerImport) RejectedJSON() string {
+	b, _ := json.Marshal(im.Rejected)
+	if im.Rejected == nil {
+		return "[]"
+	}
+	return string(b)
+}
+
+func (im *CustomerImport) SetRejectedJSON(s string) error {
+	return json.Unmarshal([]byte(s), &im.Rejected)
+}
+
+// CustomerImportTx keeps imports and writes the shop's customers.
+type CustomerImportTx interface {
+	InsertCustomerImport(ctx context.Context, im *CustomerImport) error
+	CustomerImportByID(ctx context.Context, id int64, withData bool) (CustomerImport, error)
+	UpdateCustomerImport(ctx context.Context, im *CustomerImport) error
+	// UpsertShopCustomers stores customers of one channel by external id:
+	// new ones inserted, known ones brought up to date (their note and
+	// links kept). It returns how many rows it wrote.
+	UpsertShopCustomers(ctx context.Context, cs []Customer) (int, error)
+}
+
+const (
+	maxImportBytes   = 64 << 20
+	importPreview    = 20
+	importChunk      = 2000  // lines a transaction
+	maxImportReasons = 10000 // rejected lines kept in the report
+)
+
+// PreviewCustomerImport reads a file without writing a customer: its good
+// lines (the first few shown), its rejected lines with their reasons. The
+// file is kept for StartCustomerImport.
+func (d *Desk) PreviewCustomerImport(ctx context.Context, actor Actor, channelID int64, fileName string, data []byte) (CustomerImport, error) {
+	if actor.AgentID == 0 {
+		return CustomerImport{}, Errorf(EForbidden, "réservé aux agents")
+	}
+	if len(data) > maxImportBytes {
+		return CustomerImport{}, Invalid("file", "fichier trop gros (64 Mio au plus)")
+	}
+	good, rejected, enc, err := ParseCustomerCSV(data)
+	if err != nil {
+		return CustomerImport{}, err
+	}
+	name, _ := checkLine("file_name", cleanName(fileName), maxLine, false)
+	im := CustomerImport{AgentID: actor.AgentID, ChannelID: channelID, FileName: name, Data: data,
+		State: ImportPreview, Total: len(good), Rejected: capRejected(rejected), CreatedAt: d.Now(), Encoding: enc}
+	im.Preview = good[:min(len(good), importPreview)]
+	err = d.store.Write(ctx, func(tx Tx) error {
+		ch, err := tx.ChannelByID(ctx, channelID)
+		if IsNotFound(err) || (err == nil && ch.Kind != ChannelPrestaShop) {
+			return Invalid("channel_id", "choisissez la boutique (un canal PrestaShop) dont viennent ces clients")
+		}
+		if err != nil {
+			return err
+		}
+		return tx.InsertCustomerImport(ctx, &im)
+	})
+	if err != nil {
+		return CustomerImport{}, err
+	}
+	return im, nil
+}
+
+func cleanName(s string) string {
+	s, _ = cleanText(s)
+	return clip(s, maxLine)
+}
+
+func capRejected(r []RejectedLine) []RejectedLine {
+	if len(r) > maxImportReasons {
+		return r[:maxImportReasons]
+	}
+	return r
+}
+
+// CustomerImportStatus returns an import, with its preview while it has one.
+func (d *Desk) CustomerImportStatus(ctx context.Context, actor Actor, id int64) (CustomerImport, error) {
+	if actor.AgentID == 0 {
+		return CustomerImport{}, Errorf(EForbidden, "réservé aux agents")
+	}
+	var im CustomerImport
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		im, err = tx.CustomerImportByID(ctx, id, true)
+		return err
+	})
+	if err != nil {
+		return im, err
+	}
+	if im.State == ImportPreview && im.Data != nil {
+		good, _, enc, _ := ParseCustomerCSV(im.Data)
+		im.Preview, im.Encoding = good[:min(len(good), importPreview)], enc
+	}
+	im.Data = nil
+	return im, nil
+}
+
+// StartCustomerImport marks a previewed import as running; the caller then
+// runs RunCustomerImport in the background. Only once: a second start is refused.
+func (d *Desk) StartCustomerImport(ctx context.Context, actor Actor, id int64) error {
+	if actor.AgentID == 0 {
+		return Errorf(EForbidden, "réservé aux agents")
+	}
+	return d.store.Write(ctx, func(tx Tx) error {
+		im, err := tx.CustomerImportByID(ctx, id, false)
+		if err != nil {
+			return err
+		}
+		if im.State != ImportPreview {
+			return Errorf(EConflict, "cet import est déjà lancé")
+		}
+		im.State = ImportRunning
+		return tx.UpdateCustomerImport(ctx, &im)
+	})
+}
+
+// RunCustomerImport writes a running import's customers, a chunk per
+// transaction with its progress, so that a page shows it as it goes. A
+// line is one row: a bad line was rejected before, whole; a failing chunk
+// stops the import (state failed) and keeps the chunks before it.
+func (d *Desk) RunCustomerImport(ctx context.Context, id int64) error {
+	var im CustomerImport
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		im, err = tx.CustomerImportByID(ctx, id, true)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if im.State != ImportRunning {
+		return Errorf(EConflict, "cet import n'est pas en cours")
+	}
+	good, rejected, _, err := ParseCustomerCSV(im.Data)
+	if err != nil {
+		return d.failImport(ctx, im, err)
+	}
+	im.Rejected, im.Total = capRejected(rejected), len(good)
+	now := d.Now()
+	batch := make([]Customer, 0, importChunk)
+	for start := 0; start < len(good); start += importChunk {
+		batch = batch[:0]
+		for _, g := range good[start:min(start+importChunk, len(good))] {
+			c := g.Customer
+			c.ChannelID, c.CreatedAt = im.ChannelID, now
+			batch = append(batch, c)
+		}
+		err := d.store.Write(ctx, func(tx Tx) error {
+			n, err := tx.UpsertShopCustomers(ctx, batch)
+			if err != nil {
+				return err
+			}
+			im.Done += len(batch)
+			im.Written += n
+			return tx.UpdateCustomerImport(ctx, &im)
+		})
+		if err != nil {
+			return d.failImport(ctx, im, err)
+		}
+	}
+	im.State, im.FinishedAt, im.Data = ImportDone, d.Now(), nil
+	return d.store.Write(ctx, func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) })
+}
+
+func (d *Desk) failImport(ctx context.Context, im CustomerImport, cause error) error {
+	im.State, im.FinishedAt, im.Data = ImportFailed, d.Now(), nil
+	im.Error = ErrorMessage(cause)
+	if ErrorCode(cause) == EInternal {
+		im.Error = fmt.Sprintf("erreur interne après %d lignes : réessayez", im.Done)
+	}
+	if err := d.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) }); err != nil {
+		return err
+	}
+	return cause
+}
+
+// ExportCustomers writes a shop channel's customers (and those of the
+// records linked to them) in PrestaShop's CSV format, in id order.
+func (d *Desk) ExportCustomers(ctx context.Context, actor Actor, channelID int64, each func([]Customer) error) error {
+	if actor.AgentID == 0 {
+		return Errorf(EForbidden, "réservé aux agents")
+	}
+	f := CustomerFilter{ChannelID: channelID, IncludeMerged: true, Limit: maxCustomerPage}
+	for {
+		var page []Customer
+		err := d.store.Read(ctx, func(tx Tx) error {
+			var err error
+			page, err = tx.FindCustomers(ctx, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		more := len(page) > f.Limit
+		if more {
+			page = page[:f.Limit]
+		}
+		if err := each(page); err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+		f.After = &CustomerCursor{ID: page[len(page)-1].ID}
+	}
+}

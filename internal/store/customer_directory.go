@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"guichet/internal/desk"
+)
+
+// customerSortColumns are the directory's sort keys and their columns;
+// each has an index (column, id) over the people (merged_into IS NULL).
+var customerSortColumns = map[string]struct {
+	column  string
+	numeric bool
+}{
+	desk.SortCustomerID:         {"id", true},
+	desk.SortCustomerLastName:   {"last_name", false},
+	desk.SortCustomerFirstName:  {"first_name", false},
+	desk.SortCustomerEmail:      {"email", false},
+	desk.SortCustomerEnabled:    {"enabled", true},
+	desk.SortCustomerNewsletter: {"newsletter", true},
+	desk.SortCustomerOptin:      {"optin", true},
+	desk.SortCustomerRegistered: {"registered_at", true},
+	desk.SortCustomerLastVisit:  {"last_visit_at", true},
+}
+
+// prefixEnd is past every string that starts with a prefix: a prefix match
+// is a range on an index, on both engines (binary order: SQLite, C.UTF-8).
+const prefixEnd = "\U0010FFFF"
+
+// customerQuery builds a directory query's WHERE with numbered parameters.
+type customerQuery struct {
+	where []string
+	args  []any
+}
+
+func (q *customerQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *customerQuery) add(cond string) { q.where = append(q.where, cond) }
+
+// prefix keeps the rows whose column starts with p, any case: the ids
+// come from the lower() index alone (no row read), so that a page in id
+// order walks them in order and stops at its size, even when a prefix
+// matches a hundred thousand people.
+func (q *customerQuery) prefix(expr, p string) {
+	p = strings.ToLower(p)
+	q.add("id IN (SELECT id FROM customers WHERE " + expr + " >= " + q.arg(p) + " AND " + expr + " < " + q.arg(p+prefixEnd) + ")")
+}
+
+func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.Customer, error) {
+	sc, ok := customerSortColumns[f.Sort]
+	if !ok {
+		sc = customerSortColumns[desk.SortCustomerID]
+	}
+	var q customerQuery
+	if !f.IncludeMerged {
+		q.add("merged_into IS NULL")
+	}
+	if f.ChannelID != 0 {
+		q.add("channel_id = " + q.arg(f.ChannelID))
+	}
+	if f.ID != 0 {
+		q.add("id = " + q.arg(f.ID))
+	}
+	if f.LastName != "" {
+		q.prefix("lower(last_name)", f.LastName)
+	}
+	if f.FirstName != "" {
+		q.prefix("lower(first_name)", f.FirstName)
+	}
+	if f.Email != "" {
+		q.prefix("lower(email)", f.Email)
+	}
+	if f.Title != "" {
+		q.add("title = " + q.arg(f.Title))
+	}
+	switch {
+	case f.Age > 0:
+		q.add("age = " + q.arg(f.Age))
+	case f.Age < 0:
+		q.add("age = 0")
+	}
+	for _, b := range []struct {
+		column string
+		v      *bool
+	}{{"enabled", f.Enabled}, {"newsletter", f.Newsletter}, {"optin", f.Optin}} {
+		if b.v != nil {
+			q.add(b.column + " = " + q.arg(boolInt(*b.v)))
+		}
+	}
+	for _, r := range []struct {
+		column string
+		from   int64
+		to     int64
+	}{{"registered_at", ms(f.RegisteredFrom), ms(f.RegisteredTo)}, {"last_visit_at", ms(f.LastVisitFrom), ms(f.LastVisitTo)}} {
+		if r.from != 0 {
+			q.add(r.column + " >= " + q.arg(r.from))
+		}
+		if r.to != 0 {
+			q.add(r.column + " < " + q.arg(r.to))
+		}
+	}
+	if f.Query != "" {
+		q.add("id IN (" + t.customerSearch(&q, f) + ")")
+	}
+	dir, cmp := "ASC", ">"
+	if f.Desc {
+		dir, cmp = "DESC", "<"
+	}
+	if f.After != nil {
+		var v any = f.After.Value
+		if sc.numeric {
+			n, _ := strconv.ParseInt(f.After.Value, 10, 64)
+			v = n
+		}
+		if sc.column == "id" {
+			q.add("id " + cmp + " " + q.arg(f.After.ID))
+		} else {
+			q.add("(" + sc.column + ", id) " + cmp + " (" + q.arg(v) + ", " + q.arg(f.After.ID) + ")")
+		}
+	}
+	where := "1 = 1"
+	if len(q.where) > 0 {
+		where = strings.Join(q.where, " AND ")
+	}
+	order := "id " + dir
+	if sc.column != "id" {
+		order = sc.column + " " + dir + ", id " + dir
+	}
+	rows, err := t.queryOnce(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+` ORDER BY `+order+` LIMIT `+q.arg(f.Limit+1), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// customerSearch is the ids one search word finds, each branch a lookup
+// on an index: the id, an address (the record's, the real one, or any
+// identity), the last IP, or the start of a first or last name. A record
+// linked to a person finds that person.
+func (t *tx) customerSearch(q *customerQuery, f desk.CustomerFilter) string {
+	id, lower, isEmail, isIP := f.SearchTerms()
+	var parts []string
+	if id != 0 {
+		parts = append(parts, "SELECT id FROM customers WHERE id = "+q.arg(id))
+	}
+	switch {
+	case isEmail:
+		p := q.arg(lower)
+		parts = append(parts,
+			"SELECT id FROM customers WHERE lower(email) = "+p,
+			"SELECT id FROM customers WHERE lower(real_email) = "+p,
+			"SELECT customer_id FROM customer_identities WHERE value = "+p)
+	case isIP:
+		parts = append(parts, "SELECT id FROM customers WHERE last_ip = "+q.arg(f.Query)+" AND last_ip <> ''")
+	default:
+		lo, hi := q.arg(lower), q.arg(lower+prefixEnd)
+		parts = append(parts,
+			"SELECT id FROM customers WHERE lower(last_name) >= "+lo+" AND lower(last_name) < "+hi,
+			"SELECT id FROM customers WHERE lower(first_name) >= "+lo+" AND lower(first_name) < "+hi)
+	}
+	found := strings.Join(parts, " UNION ")
+	// the records found, and the people those linked to one are linked to
+	// (few rows: the merged index), without reading the rows found
+	return found + " UNION SELECT m.merged_into FROM customers m WHERE m.merged_into IS NOT NULL AND m.id IN (" + found + ")"
+}
+
+func (t *tx) CustomerRecords(ctx context.Context, personID int64) ([]desk.Customer, error) {
+	rows, err := t.query(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 OR merged_into = $1
+		ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END, id`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CustomerIdentities(ctx context.Context, customerIDs []int64) ([]desk.Identity, error) {
+	if len(customerIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(customerIDs))
+	for i, id := range customerIDs {
+		args[i] = id
+	}
+	rows, err := t.queryOnce(ctx, `SELECT customer_id, kind, channel_id, value FROM customer_identities
+		WHERE customer_id IN (`+t.listSQL(len(args))+`) ORDER BY kind, value`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.Identity
+	for rows.Next() {
+		var i desk.Identity
+		var ch sql.NullInt64
+		if err := rows.Scan(&i.CustomerID, &i.Kind, &ch, &i.Value); err != nil {
+			return nil, err
+		}
+		i.ChannelID = ch.Int64
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) TicketsOfCustomers(ctx context.Context, customerIDs []int64, limit int) ([]desk.Ticket, error) {
+	if len(customerIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(customerIDs)+1)
+	for _, id := range customerIDs {
+		args = append(args, id)
+	}
+	args = append(args, limit)
+	rows, err := t.queryOnce(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.customer_id IN (`+t.listSQL(len(customerIDs))+`)
+		ORDER BY t.id DESC LIMIT `+t.param(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.Ticket
+	for rows.Next() {
+		tk, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tk)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) SetCustomerMerged(ctx context.Context, id, into int64) error {
+	_, err := t.exec(ctx, `UPDATE customers SET merged_into = $2 WHERE id = $1`, id, nullID(into))
+	return err
+}
+
+func (t *tx) SetCustomerNote(ctx context.Context, id int64, note string) error {
+	_, err := t.exec(ctx, `UPDATE customers SET note = $2 WHERE id = $1`, id, note)
+	return err
+}
+
+func (t *tx) SetCustomerRealEmail(ctx context.Context, id int64, email string) error {
+	_, err := t.exec(ctx, `UPDATE customers SET real_email = $2 WHERE id = $1`, id, email)
+	return err
+}
