@@ -30,7 +30,11 @@ type env struct {
 	runner *gsync.Runner
 }
 
-func newEnv(t *testing.T, s *store.Store) *env {
+func newEnv(t *testing.T, s *store.Store) *env { return newEnvOn(t, s, "") }
+
+// newEnvOn is newEnv; a tag makes its agent another one, for a second env
+// on the same store.
+func newEnvOn(t *testing.T, s *store.Store, tag string) *env {
 	t.Helper()
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
@@ -42,7 +46,7 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	}
 	agents, _ := e.d.Agents(ctx)
 	e.admin = desk.ActorOf(agents[0])
-	a, err := e.d.SaveAgent(ctx, e.admin, desk.AgentInput{Email: "lea@example.fr", Name: "Léa", Role: desk.RoleADV, Active: true, Password: "correct horse battery"})
+	a, err := e.d.SaveAgent(ctx, e.admin, desk.AgentInput{Email: "lea" + tag + "@example.fr", Name: "Léa", Role: desk.RoleADV, Active: true, Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
