@@ -52,14 +52,23 @@ func newEnvOn(t *testing.T, s *store.Store, tag string) *env {
 	}
 	e.agent = desk.ActorOf(a)
 	e.srv = startServers(t, mailtest.StartTLS, mailtest.TLS)
-	e.runner = gsync.New(gsync.Config{Desk: e.d, Leases: s, Jitter: func() float64 { return 0.5 }, Tick: 10 * time.Millisecond,
+	e.setRunner()
+	return e
+}
+
+// setRunner builds the env's sync runner, changed by opts.
+func (e *env) setRunner(opts ...func(*gsync.Config)) {
+	c := gsync.Config{Desk: e.d, Leases: e.s, Jitter: func() float64 { return 0.5 }, Tick: 10 * time.Millisecond,
 		Connectors: gsync.ConnectorsFunc(func(_ context.Context, ch desk.Channel) (channel.Connector, error) {
 			if c, ok := e.conns[ch.ID]; ok {
 				return c, nil
 			}
 			return nil, fmt.Errorf("%s : %w", ch.Name, channel.ErrNotSupported)
-		})})
-	return e
+		})}
+	for _, o := range opts {
+		o(&c)
+	}
+	e.runner = gsync.New(c)
 }
 
 // mailbox creates a channel of kind on the env's servers (settings
