@@ -113,6 +113,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/parked", admin(parked.list))
 	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
 	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
+	mux.Handle("GET /admin/parked/{id}/source", admin(parked.source)) // an unreadable email's bytes
 
 	// Anything else: a page that does not exist (or the sign-in page).
 	mux.Handle("/", page(func(w http.ResponseWriter, r *http.Request, s session) error {
