@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +39,8 @@ func newRunner(s *store.Store, d *desk.Desk, conns gsync.Connectors, kinds *chan
 	if testConnectors != nil {
 		conns = testConnectors
 	}
-	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: conns, Kinds: kinds, Log: log, Tick: syncTick})
+	email, _ := strconv.ParseInt(os.Getenv("GUICHET_EMAIL_CHANNEL"), 10, 64) // empty: the first email channel
+	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: conns, Kinds: kinds, Log: log, Tick: syncTick, EmailChannel: email})
 }
 
 // syncCommand runs one fetch and one outbox pass, for the command line.

@@ -106,12 +106,14 @@ func ticketOfToken(key []byte, token string) (int64, bool) {
 // (OnlyExisting: an auto-reply, an unknown sender where the mailbox does
 // not take them) and finds none is parked, and left out of ps.
 func (b *ingestBatch) threadMail(ctx context.Context, ch Channel, ps []*pending) ([]*pending, error) {
-	// A conversation is on one ticket: an order-less message of a
-	// conversation that a message of the batch names the order of goes
-	// to that order's ticket, unless the conversation has one already.
+	// An email channel's conversation (a sender's address) is on one
+	// ticket: an order-less message of a sender whom a message of the
+	// batch gives an order goes to that order's ticket, unless the sender
+	// has one already. (Marketplaces' conversations keep their own rules:
+	// an echo may name a conversation our thread does not know yet.)
 	orderOf := map[threadKey]string{}
 	for _, p := range ps {
-		if p.in.OrderRef != "" && p.in.ThreadExternalID != "" {
+		if (ch.Kind == ChannelEmail || ch.Kind == ChannelAmazon) && p.in.OrderRef != "" && p.in.ThreadExternalID != "" {
 			orderOf[threadKey{0, p.in.ThreadKind, p.in.ThreadExternalID}] = p.in.OrderRef
 		}
 	}

@@ -44,7 +44,7 @@ func autoKind(env *enmime.Envelope, from string) desk.AutoKind {
 	return ""
 }
 
-var amazonRelayRe = regexp.MustCompile(`(?i)@marketplace\.amazon\.[a-z.]+$`)
+var amazonRelayRe = regexp.MustCompile(`(?i)@marketplace\.amazon\.(com|fr|de|it|es|nl|se|pl|in|sg|ae|sa|ca|eg|co\.uk|co\.jp|com\.be|com\.mx|com\.br|com\.au|com\.tr)$`)
 
 // amazonRelay says whether an address is one of Amazon's buyer relays
 // (…@marketplace.amazon.fr, .de, .co.uk, .com…).

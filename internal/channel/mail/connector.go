@@ -125,3 +125,10 @@ func failure(what string, err error, unauthorized bool) error {
 	}
 	return &channel.Error{Kind: kind, Message: fmt.Sprintf("%s : %v", what, err), Err: err}
 }
+
+// The capabilities other code finds by type assertion.
+var (
+	_ channel.Mailer = (*Connector)(nil)
+	_ channel.Tester = (*Connector)(nil)
+	_ channel.Looker = (*Connector)(nil)
+)

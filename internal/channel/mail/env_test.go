@@ -30,7 +30,11 @@ type env struct {
 	runner *gsync.Runner
 }
 
-func newEnv(t *testing.T, s *store.Store) *env {
+func newEnv(t *testing.T, s *store.Store) *env { return newEnvOn(t, s, "") }
+
+// newEnvOn is newEnv; a tag makes its agent another one, for a second env
+// on the same store.
+func newEnvOn(t *testing.T, s *store.Store, tag string) *env {
 	t.Helper()
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
@@ -42,20 +46,29 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	}
 	agents, _ := e.d.Agents(ctx)
 	e.admin = desk.ActorOf(agents[0])
-	a, err := e.d.SaveAgent(ctx, e.admin, desk.AgentInput{Email: "lea@example.fr", Name: "Léa", Role: desk.RoleADV, Active: true, Password: "correct horse battery"})
+	a, err := e.d.SaveAgent(ctx, e.admin, desk.AgentInput{Email: "lea" + tag + "@example.fr", Name: "Léa", Role: desk.RoleADV, Active: true, Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.agent = desk.ActorOf(a)
 	e.srv = startServers(t, mailtest.StartTLS, mailtest.TLS)
-	e.runner = gsync.New(gsync.Config{Desk: e.d, Leases: s, Jitter: func() float64 { return 0.5 }, Tick: 10 * time.Millisecond,
+	e.setRunner()
+	return e
+}
+
+// setRunner builds the env's sync runner, changed by opts.
+func (e *env) setRunner(opts ...func(*gsync.Config)) {
+	c := gsync.Config{Desk: e.d, Leases: e.s, Jitter: func() float64 { return 0.5 }, Tick: 10 * time.Millisecond,
 		Connectors: gsync.ConnectorsFunc(func(_ context.Context, ch desk.Channel) (channel.Connector, error) {
 			if c, ok := e.conns[ch.ID]; ok {
 				return c, nil
 			}
 			return nil, fmt.Errorf("%s : %w", ch.Name, channel.ErrNotSupported)
-		})})
-	return e
+		})}
+	for _, o := range opts {
+		o(&c)
+	}
+	e.runner = gsync.New(c)
 }
 
 // mailbox creates a channel of kind on the env's servers (settings

@@ -48,6 +48,9 @@ func htmlText(s string) string {
 		if n.Type == html.ElementNode && block[n.DataAtom] {
 			b.WriteByte('\n')
 		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Td || n.DataAtom == atom.Th) {
+			b.WriteByte(' ')
+		}
 	}
 	walk(doc)
 	lines := strings.Split(b.String(), "\n")
@@ -68,7 +71,7 @@ func htmlText(s string) string {
 }
 
 var block = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Tr: true, atom.Table: true, atom.Ul: true, atom.Ol: true, atom.Li: true,
+	atom.P: true, atom.Div: true, atom.Tr: true, atom.Table: true, atom.Ul: true, atom.Ol: true,
 	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
 	atom.Blockquote: true, atom.Pre: true, atom.Hr: true, atom.Section: true, atom.Article: true,
 	atom.Header: true, atom.Footer: true, atom.Address: true,

@@ -49,6 +49,14 @@ func (m *Connector) dialIMAP(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, failure("connexion IMAP", err, false)
 	}
+	// ctx ending closes the connection, whatever step it is in (a server
+	// that hangs during the greeting or the TLS handshake included).
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	fail := func(what string, err error, unauthorized bool) (*session, error) {
+		stop()
+		raw.Close()
+		return nil, failure(what, err, unauthorized)
+	}
 	conn := &deadlineConn{Conn: raw, timeout: m.timeout}
 	conn.touch()
 	opts := &imapclient.Options{TLSConfig: sv.tlsConfig()}
@@ -57,29 +65,25 @@ func (m *Connector) dialIMAP(ctx context.Context) (*session, error) {
 	case "tls":
 		tc := tls.Client(conn, sv.tlsConfig())
 		if err := tc.HandshakeContext(dctx); err != nil {
-			raw.Close()
-			return nil, failure("connexion IMAP (TLS)", err, isCertificate(err))
+			return fail("connexion IMAP (TLS)", err, isCertificate(err))
 		}
 		c = imapclient.New(tc, opts)
 	case "starttls":
 		if c, err = imapclient.NewStartTLS(conn, opts); err != nil {
-			raw.Close()
-			return nil, failure("connexion IMAP (STARTTLS)", err, isCertificate(err))
+			return fail("connexion IMAP (STARTTLS)", err, isCertificate(err))
 		}
 	default:
 		c = imapclient.New(conn, opts)
 	}
-	s := &session{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	s := &session{c: c, stop: stop}
 	if err := c.WaitGreeting(); err != nil {
-		s.stop()
 		c.Close()
-		return nil, failure("connexion IMAP", err, false)
+		return fail("connexion IMAP", err, false)
 	}
 	if err := c.Login(sv.username, sv.password).Wait(); err != nil {
-		s.stop()
 		c.Close()
 		var ie *imap.Error
-		return nil, failure("identification IMAP refusée", err, errors.As(err, &ie))
+		return fail("identification IMAP refusée", err, errors.As(err, &ie))
 	}
 	return s, nil
 }

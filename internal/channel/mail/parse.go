@@ -84,6 +84,9 @@ func (m *Connector) Parse(raw []byte) (desk.Incoming, error) {
 		known = true // Amazon's buyers write from its relay; anyone else is an unknown sender
 	}
 	in.OnlyExisting = !known || in.AutoKind != ""
+	for _, t := range []*string{&in.Body, &in.BodyHTML, &in.Subject, &in.ThreadSubject, &in.AuthorName, &in.Customer.Name} {
+		*t = validText(*t)
+	}
 	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 {
 		in.Body = "(message vide)"
 	}
@@ -257,4 +260,16 @@ func forwarded(env *enmime.Envelope) string {
 		fmt.Fprintf(&b, "---------- Message transféré ----------\nDe : %s\nObjet : %s\n\n%s\n", fw.GetHeader("From"), fw.GetHeader("Subject"), text)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// validText is s as UTF-8: 8-bit text that declared no charset (or a wrong
+// one) is read as Windows-1252, what such mailers mostly send.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil && utf8.ValidString(d) {
+		return d
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

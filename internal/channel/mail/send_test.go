@@ -77,3 +77,20 @@ func TestSMTPSelfSignedRefusedUnlessSkipVerify(t *testing.T) {
 		}
 	}
 }
+
+// « Tester la connexion » logs in to both servers and sends nothing.
+func TestConnectionTest(t *testing.T) {
+	s := startServers(t, mailtest.StartTLS, mailtest.TLS)
+	if err := connector(t, desk.ChannelEmail, s.settings()).Test(context.Background()); err != nil {
+		t.Fatalf("good settings: %v", err)
+	}
+	for _, bad := range [][]string{{"password", "faux"}, {"smtp_password", "faux"}} {
+		err := connector(t, desk.ChannelEmail, s.settings(bad...)).Test(context.Background())
+		if channel.KindOf(err) != channel.Unauthorized {
+			t.Errorf("%s wrong: %v (kind %v), want Unauthorized", bad[0], err, channel.KindOf(err))
+		}
+	}
+	if n := len(s.smtp.Messages()); n != 0 {
+		t.Errorf("the test sent %d messages", n)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"guichet/internal/desk"
 	"guichet/internal/store"
 	"guichet/internal/store/storetest"
+	gsync "guichet/internal/sync"
 )
 
 // A new email opens a ticket; the agent's reply leaves by SMTP threaded
@@ -112,7 +113,10 @@ func TestEmailThreading(t *testing.T) {
 func TestEmailThreadOfAnotherChannel(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
+		// The first email channel would send it; the runner is told another.
+		e.mailbox(desk.ChannelEmail, "Newsletter", "from", "news@boutique.test")
 		ch := e.mailbox(desk.ChannelEmail, "SAV boutique")
+		e.setRunner(func(c *gsync.Config) { c.EmailChannel = ch.ID })
 		kaufland, err := e.d.SaveChannel(ctx, e.admin, desk.Channel{Kind: desk.ChannelKaufland, Name: "Kaufland", GuardNames: []string{}, Active: true})
 		if err != nil {
 			t.Fatal(err)
@@ -134,7 +138,7 @@ func TestEmailThreadOfAnotherChannel(t *testing.T) {
 		}
 		got := e.srv.smtp.Wait(t, 1, 5*time.Second)[0]
 		env, _ := enmime.ReadEnvelope(bytes.NewReader(got.Data))
-		if got.To[0] != real || !strings.HasPrefix(env.GetHeader("Reply-To"), "<sav+t") {
+		if got.To[0] != real || got.From != "sav@boutique.test" || !strings.HasPrefix(env.GetHeader("Reply-To"), "<sav+t") {
 			t.Fatalf("sent to %v, Reply-To %q", got.To, env.GetHeader("Reply-To"))
 		}
 		e.deliver(email("Hier ist das Foto.", "From", "Hans <"+real+">", "To", strings.Trim(env.GetHeader("Reply-To"), "<>"),

@@ -32,6 +32,7 @@ type parkedRow struct {
 	Author, Subject, Body      string
 	Files                      []string
 	Altered, Clipped, Retrying bool
+	Raw                        bool // its original bytes are kept (admin_parked_source.go)
 }
 
 func (h *adminParked) list(w http.ResponseWriter, r *http.Request, s session) error {
@@ -54,7 +55,7 @@ func (h *adminParked) render(w http.ResponseWriter, r *http.Request, s session, 
 		row := parkedRow{ID: p.ID, Channel: names[p.ChannelID], OrderRef: p.OrderRef, Source: p.SourceID,
 			Code: p.Code, Field: p.Field, Reason: p.Reason, LastSeen: showTime(p.LastSeen), LastISO: p.LastSeen.UTC().Format("2006-01-02T15:04:05Z"),
 			First: showTime(p.FirstSeen), TimesSeen: p.TimesSeen, Author: c.AuthorName, Subject: or(c.Subject, c.ThreadSubject),
-			Body: c.Body, Altered: c.Altered, Clipped: c.Clipped, Retrying: p.Retryable()}
+			Body: c.Body, Altered: c.Altered, Clipped: c.Clipped, Retrying: p.Retryable(), Raw: c.RawKey != ""}
 		if row.Body == "" && c.BodyHTML != "" {
 			row.Body = htmlsafe.Text(c.BodyHTML)
 		}

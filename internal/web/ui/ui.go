@@ -121,6 +121,7 @@ func Register(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /admin/parked", admin(parked.list))
 	mux.Handle("POST /admin/parked/{id}/delete", admin(parked.remove))
 	mux.Handle("POST /admin/parked/{id}/retry", admin(parked.retry))
+	mux.Handle("GET /admin/parked/{id}/source", admin(parked.source)) // an unreadable email's bytes
 
 	// Customer service: the public contact form, contacts, thread actions,
 	// notifications, the overview (see service.go's routes).

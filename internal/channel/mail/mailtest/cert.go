@@ -12,9 +12,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"io"
 	"math/big"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -79,14 +81,27 @@ func listen(t testing.TB, sec Security) net.Listener {
 	return ln
 }
 
-// Hanging accepts connections and never answers: a mail server that hangs.
-// It returns its address.
-func Hanging(t testing.TB) string {
+// Hang is a server that accepts connections and never answers: a mail
+// server that hangs.
+type Hang struct {
+	Addr     string
+	accepted atomic.Int64
+	open     atomic.Int64
+}
+
+// Accepted is how many connections it took; Open, how many the clients
+// have not closed yet (a client still waiting on it).
+func (h *Hang) Accepted() int { return int(h.accepted.Load()) }
+func (h *Hang) Open() int     { return int(h.open.Load()) }
+
+// Hanging starts a server that accepts and never answers.
+func Hanging(t testing.TB) *Hang {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := &Hang{Addr: ln.Addr().String()}
 	var mu sync.Mutex
 	var conns []net.Conn
 	go func() {
@@ -95,9 +110,15 @@ func Hanging(t testing.TB) string {
 			if err != nil {
 				return
 			}
+			h.accepted.Add(1)
+			h.open.Add(1)
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			go func() {
+				_, _ = io.Copy(io.Discard, c) // until the client gives up
+				h.open.Add(-1)
+			}()
 		}
 	}()
 	t.Cleanup(func() {
@@ -108,7 +129,7 @@ func Hanging(t testing.TB) string {
 			c.Close()
 		}
 	})
-	return ln.Addr().String()
+	return h
 }
 
 // Closed is an address where nothing listens: a server that is down.
