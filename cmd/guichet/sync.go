@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,8 +37,7 @@ func newRunner(s *store.Store, d *desk.Desk, conns gsync.Connectors, kinds *chan
 	if testConnectors != nil {
 		conns = testConnectors
 	}
-	email, _ := strconv.ParseInt(os.Getenv("GUICHET_EMAIL_CHANNEL"), 10, 64) // empty: the first email channel
-	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: conns, Kinds: kinds, Log: log, Tick: syncTick, EmailChannel: email})
+	return gsync.New(gsync.Config{Desk: d, Leases: s, Connectors: conns, Kinds: kinds, Log: log, Tick: syncTick})
 }
 
 // syncCommand runs one fetch and one outbox pass, for the command line.

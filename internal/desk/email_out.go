@@ -94,6 +94,24 @@ func sendingChannel(ctx context.Context, tx Tx, prefer int64) (Channel, error) {
 	return ch, err
 }
 
+// SendingChannel is the email channel that sends what a ticket's own
+// channel cannot send by email: the Email thread's replies on marketplace
+// and shop tickets, forwards, notifications. The service options name it
+// (Administration › Contacts › Options); by default the first active email
+// channel. ENotFound when there is none.
+func (d *Desk) SendingChannel(ctx context.Context) (Channel, error) {
+	var ch Channel
+	err := d.store.Read(ctx, func(tx Tx) error {
+		var err error
+		ch, err = sendingChannel(ctx, tx, 0)
+		if ErrorCode(err) == EConflict {
+			return NotFound("canal email d'envoi")
+		}
+		return err
+	})
+	return ch, err
+}
+
 // queueEmail stores an email to send now.
 func (d *Desk) queueEmail(ctx context.Context, tx Tx, e *OutgoingEmail) error {
 	now := d.Now()

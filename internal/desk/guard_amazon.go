@@ -23,7 +23,7 @@ func amazonDefaults(c *Channel) {
 		return
 	}
 	if strings.TrimSpace(c.DeadlinePolicy) == "" {
-		c.DeadlinePolicy = "24h"
+		c.DeadlinePolicy = "24h clock"
 	}
 	c.ForbidContact = true
 	if len(c.GuardNames) == 0 {

@@ -76,9 +76,6 @@ type Config struct {
 	MaxAttempts int           // sends of one reply before it fails (default 14: about a day)
 	Tick        time.Duration // how often Start looks for due work (default 5 s: a reply leaves within seconds)
 	Jitter      func() float64
-	// EmailChannel is the email channel that sends the Email thread's
-	// replies of other channels' tickets; 0: the first active one.
-	EmailChannel int64
 }
 
 // Runner fetches channels and delivers replies.

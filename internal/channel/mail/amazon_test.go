@@ -17,7 +17,7 @@ func TestAmazonRelay(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		ch := e.mailbox(desk.ChannelAmazon, "Amazon FR")
-		if ch.DeadlinePolicy != "24h" || !ch.ForbidContact {
+		if ch.DeadlinePolicy != "24h clock" || !ch.ForbidContact {
 			t.Errorf("new Amazon channel: deadline %q, forbid contact %v", ch.DeadlinePolicy, ch.ForbidContact)
 		}
 		relay := "x7k2m9q4p1@marketplace.amazon.fr"

@@ -12,7 +12,6 @@ import (
 	"guichet/internal/desk"
 	"guichet/internal/store"
 	"guichet/internal/store/storetest"
-	gsync "guichet/internal/sync"
 )
 
 // A new email opens a ticket; the agent's reply leaves by SMTP threaded
@@ -113,10 +112,17 @@ func TestEmailThreading(t *testing.T) {
 func TestEmailThreadOfAnotherChannel(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		// The first email channel would send it; the runner is told another.
+		// The first email channel would send it; the service options name another.
 		e.mailbox(desk.ChannelEmail, "Newsletter", "from", "news@boutique.test")
 		ch := e.mailbox(desk.ChannelEmail, "SAV boutique")
-		e.setRunner(func(c *gsync.Config) { c.EmailChannel = ch.ID })
+		o, err := e.d.ServiceOptions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.SendingChannelID = ch.ID
+		if _, err := e.d.SetServiceOptions(ctx, e.admin, o); err != nil {
+			t.Fatal(err)
+		}
 		kaufland, err := e.d.SaveChannel(ctx, e.admin, desk.Channel{Kind: desk.ChannelKaufland, Name: "Kaufland", GuardNames: []string{}, Active: true})
 		if err != nil {
 			t.Fatal(err)
