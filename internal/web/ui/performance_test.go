@@ -15,7 +15,7 @@ func TestPerformancePageRefusesBadPeriods(t *testing.T) {
 	c := e.client().signIn("lea@example.fr")
 	for _, q := range []string{"from=2026-13-01", "from=2026-11-10&to=2026-11-01", "from=2020-01-01&to=2026-01-01", "to=hier"} {
 		res, body := c.get("/performance?" + q)
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="perf-error"`) || strings.Contains(body, "<svg") {
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="perf-error"`) || strings.Contains(body, `<svg class="chart"`) {
 			t.Errorf("%s: %d, error shown %v", q, res.StatusCode, strings.Contains(body, `id="perf-error"`))
 		}
 		if res, _ := c.get("/performance.csv?" + q); res.StatusCode != http.StatusBadRequest {
