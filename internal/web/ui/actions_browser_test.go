@@ -24,6 +24,8 @@ func TestBrowserChooseAnAction(t *testing.T) {
 	lea := e.tab(t, b)
 	lea.signIn("lea@example.fr")
 	lea.run("open the ticket", chromedp.Navigate(e.srv.URL+"/tickets/"+tk.Number), chromedp.WaitVisible(css("#actions-btn")))
+	// The panels load after the page: wait for them rather than read « Chargement… ».
+	lea.waitJS("the integrations panels", `!document.getElementById('int-backoffice').textContent.includes('Chargement') && !document.getElementById('int-parcels').textContent.includes('Chargement')`)
 	if got := lea.text("#int-backoffice"); !strings.Contains(got, "Perceuse visseuse 18 V") || !strings.Contains(got, "159,80") {
 		t.Errorf("back office panel: %q", got)
 	}
