@@ -185,25 +185,28 @@ func (t *tx) ActivityBySpan(ctx context.Context, bounds []time.Time) ([]desk.Act
 	}
 	spans := make([]activitySpan, len(bounds)-1)
 	var hours []int64
-	dayFrom, dayTo := int64(0), int64(0)
+	var dayFrom, dayTo int64 // the days any span reads: [dayFrom, dayTo)
+	haveDays := false
 	for i := range spans {
 		sp := spanOf(hourOf(bounds[i]), hourOf(bounds[i+1]))
 		spans[i] = sp
 		if sp.day1 > sp.day0 {
-			if dayTo == dayFrom || sp.day0 < dayFrom {
-				dayFrom = sp.day0
+			if !haveDays {
+				dayFrom, dayTo, haveDays = sp.day0, sp.day1, true
 			}
-			dayTo = max(dayTo, sp.day1)
+			dayFrom, dayTo = min(dayFrom, sp.day0), max(dayTo, sp.day1)
 		}
-		for _, r := range append(sp.plus, sp.minus...) {
-			for h := r[0]; h < r[1]; h++ {
-				hours = append(hours, h)
+		for _, rs := range [][][2]int64{sp.plus, sp.minus} {
+			for _, r := range rs {
+				for h := r[0]; h < r[1]; h++ {
+					hours = append(hours, h)
+				}
 			}
 		}
 	}
 	type counts struct{ in, out, closed int }
 	days := map[int64]counts{}
-	if dayTo > dayFrom {
+	if haveDays {
 		rows, err := t.query(ctx, `SELECT day, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_days
 			WHERE day >= $1 AND day < $2 GROUP BY day`, dayFrom, dayTo)
 		if err != nil {
