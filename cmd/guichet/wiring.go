@@ -63,6 +63,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var opt bench.Options
 	var asJSON bool
 	fs.IntVar(&opt.Tickets, "tickets", 1_000_000, "tickets générés (10 messages chacun)")
+	fs.IntVar(&opt.SpanDays, "span-days", 730, "jours couverts par les tickets générés (moins : des mois plus denses)")
 	fs.BoolVar(&opt.Reuse, "reuse", false, "mesurer une base remplie par un passage précédent (la compléter s'il le faut)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "graine des données et des tirages")
 	fs.IntVar(&opt.Samples, "samples", 500, "appels mesurés par sorte de requête")

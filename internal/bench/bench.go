@@ -26,6 +26,11 @@ type Options struct {
 	// Tickets is the size of the generated set; each ticket has 10 messages.
 	// Default 1 000 000.
 	Tickets int
+	// SpanDays packs the tickets into that many days before the data's end
+	// (default 730, two years): 80 000 tickets over 60 days give a month as
+	// dense as a million over two years, generated in a twelfth of the time.
+	// A reused database must have been made with the same span.
+	SpanDays int
 	// Reuse measures a database filled by an earlier run instead of refusing
 	// one that is not empty: a set loaded in part is finished, a full one is
 	// used as it is. Generating a million tickets takes a while.
@@ -220,7 +225,7 @@ func fill(ctx context.Context, s *store.Store, d *desk.Desk, opt Options, out io
 	if have > 0 && !opt.Reuse {
 		return 0, fmt.Errorf("bench: the database holds %d tickets already; pass Reuse (--reuse) or name a new one", have)
 	}
-	spec := DataSpec{Tickets: opt.Tickets, First: have, Seed: opt.Seed}
+	spec := DataSpec{Tickets: opt.Tickets, First: have, Seed: opt.Seed, Span: time.Duration(opt.SpanDays) * 24 * time.Hour}
 	fmt.Fprintf(out, "generating tickets %d to %d (10 messages each)...\n", have, opt.Tickets)
 	start := time.Now()
 	last := start

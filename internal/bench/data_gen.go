@@ -89,8 +89,8 @@ func (g *bulkGen) ticket(c *store.BulkRows, i int) {
 	id := g.next.Ticket
 	g.next.Ticket++
 
-	step := bulkSpan / time.Duration(g.spec.Tickets)
-	opened := g.spec.Until.Add(-bulkSpan + time.Duration(i)*step + time.Duration(r.Int64N(int64(step)+1))).Truncate(time.Millisecond)
+	step := g.spec.Span / time.Duration(g.spec.Tickets)
+	opened := g.spec.Until.Add(-g.spec.Span + time.Duration(i)*step + time.Duration(r.Int64N(int64(step)+1))).Truncate(time.Millisecond)
 
 	// The customer.
 	first, last := tx.firstName(r), tx.lastName(r)

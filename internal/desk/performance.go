@@ -17,10 +17,11 @@ type PerformanceTx interface {
 	// [from, to), with, for those not answered, whether they are late at now.
 	ResponseFacts(ctx context.Context, from, to, now time.Time) ([]ResponseFact, error)
 	// ActivityTotals returns the counts of [from, to) per channel and
-	// agent (Hour zero); ActivityByHour, per hour for all of them
-	// (ChannelID and AgentID zero).
+	// agent (Hour zero); ActivityBySpan, those of each [bounds[i],
+	// bounds[i+1]) for all of them (Hour bounds[i], ChannelID and AgentID
+	// zero). An hour counts where it starts; bounds are in order.
 	ActivityTotals(ctx context.Context, from, to time.Time) ([]ActivityHour, error)
-	ActivityByHour(ctx context.Context, from, to time.Time) ([]ActivityHour, error)
+	ActivityBySpan(ctx context.Context, bounds []time.Time) ([]ActivityHour, error)
 	// OpenBacklog counts the tickets waiting for an ADV by channel, assignee
 	// and age: bucket i holds those opened in (now-ages[i], now-ages[i-1]],
 	// the last bucket those older than every age.
@@ -173,7 +174,7 @@ func (d *Desk) Performance(ctx context.Context, actor Actor, q PerformanceQuery)
 		if totals, err = tx.ActivityTotals(ctx, q.From, q.To); err != nil {
 			return err
 		}
-		if hours, err = tx.ActivityByHour(ctx, q.From, q.To); err != nil {
+		if hours, err = tx.ActivityBySpan(ctx, dayBounds(q.From, q.To, loc)); err != nil {
 			return err
 		}
 		if backlog, err = tx.OpenBacklog(ctx, p.Now, BacklogAges); err != nil {
@@ -282,6 +283,18 @@ func nearestRank(sorted []time.Duration, pct int) time.Duration {
 	}
 	k := (pct*n + 99) / 100 // ⌈pct·n/100⌉
 	return sorted[max(k, 1)-1]
+}
+
+// dayBounds cuts [from, to) at the midnights of loc: from, each midnight
+// after it and before to, and to.
+func dayBounds(from, to time.Time, loc *time.Location) []time.Time {
+	out := []time.Time{from}
+	for day := startOfDay(from.In(loc)).AddDate(0, 0, 1); day.Before(to); day = day.AddDate(0, 0, 1) {
+		if day.After(from) {
+			out = append(out, day)
+		}
+	}
+	return append(out, to)
 }
 
 func startOfDay(t time.Time) time.Time {

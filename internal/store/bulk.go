@@ -77,7 +77,7 @@ func (s *Store) bulkFinish(ctx context.Context) error {
 	}
 	// What autovacuum would do later: statistics for the planner and the
 	// visibility map for index-only scans.
-	_, err := s.wdb.ExecContext(ctx, `VACUUM (ANALYZE) customers, tickets, ticket_counts, threads, messages, events, search_docs, ticket_facts, perf_hours`)
+	_, err := s.wdb.ExecContext(ctx, `VACUUM (ANALYZE) customers, tickets, ticket_counts, threads, messages, events, search_docs, ticket_facts, perf_hours, perf_days`)
 	return err
 }
 

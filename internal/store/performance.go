@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,14 +97,43 @@ func (t *tx) ResponseFacts(ctx context.Context, from, to, now time.Time) ([]desk
 
 // hourRange is the Unix hours that start in [from, to).
 func hourRange(from, to time.Time) (first, last int64) {
-	const hour = int64(time.Hour / time.Millisecond)
-	return (ms(from) + hour - 1) / hour, (ms(to) + hour - 1) / hour
+	return hourOf(from), hourOf(to)
 }
 
+// hourOf is the first Unix hour that starts at or after t.
+func hourOf(t time.Time) int64 {
+	const hour = int64(time.Hour / time.Millisecond)
+	return floorDiv(ms(t)+hour-1, hour)
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// The activity is read from perf_days (migration 0013) for the whole UTC
+// days of a period and from perf_hours for the hours at its edges.
+
+// ActivityTotals sums the UTC days wholly inside the hours [first, last)
+// and the hours before the first and after the last of them.
 func (t *tx) ActivityTotals(ctx context.Context, from, to time.Time) ([]desk.ActivityHour, error) {
 	first, last := hourRange(from, to)
-	rows, err := t.query(ctx, `SELECT channel_id, agent_id, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_hours
-		WHERE hour >= $1 AND hour < $2 GROUP BY channel_id, agent_id`, first, last)
+	d0, d1 := floorDiv(first+23, 24), floorDiv(last, 24)
+	edges := [4]int64{first, d0 * 24, d1 * 24, last}
+	if d0 >= d1 { // no whole day: the hours alone
+		d0, d1 = 0, 0
+		edges = [4]int64{first, last, 0, 0}
+	}
+	rows, err := t.query(ctx, `SELECT channel_id, agent_id, sum(i), sum(o), sum(c) FROM (
+		SELECT channel_id, agent_id, msgs_in AS i, msgs_out AS o, closed AS c FROM perf_days WHERE day >= $1 AND day < $2
+		UNION ALL
+		SELECT channel_id, agent_id, msgs_in, msgs_out, closed FROM perf_hours WHERE hour >= $3 AND hour < $4
+		UNION ALL
+		SELECT channel_id, agent_id, msgs_in, msgs_out, closed FROM perf_hours WHERE hour >= $5 AND hour < $6
+		) x GROUP BY channel_id, agent_id`, d0, d1, edges[0], edges[1], edges[2], edges[3])
 	if err != nil {
 		return nil, fmt.Errorf("activity totals: %w", err)
 	}
@@ -118,26 +149,136 @@ func (t *tx) ActivityTotals(ctx context.Context, from, to time.Time) ([]desk.Act
 	return out, rows.Err()
 }
 
-func (t *tx) ActivityByHour(ctx context.Context, from, to time.Time) ([]desk.ActivityHour, error) {
-	const hour = int64(time.Hour / time.Millisecond)
-	first, last := hourRange(from, to)
-	rows, err := t.query(ctx, `SELECT hour, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_hours
-		WHERE hour >= $1 AND hour < $2 GROUP BY hour`, first, last)
-	if err != nil {
-		return nil, fmt.Errorf("activity by hour: %w", err)
+// activitySpan is how one span of ActivityBySpan is counted: the UTC days
+// [day0, day1) (the nearest to its edges), plus the hours in plus, minus
+// those in minus.
+type activitySpan struct {
+	day0, day1  int64
+	plus, minus [][2]int64 // hour ranges [a, b)
+}
+
+func spanOf(first, last int64) activitySpan {
+	u0, u1 := floorDiv(first+12, 24), floorDiv(last+12, 24)
+	if u1 <= u0 { // shorter than a day: its hours
+		return activitySpan{plus: [][2]int64{{first, last}}}
 	}
-	defer rows.Close()
-	var out []desk.ActivityHour
-	for rows.Next() {
-		var h desk.ActivityHour
-		var n int64
-		if err := rows.Scan(&n, &h.In, &h.Out, &h.Closed); err != nil {
+	sp := activitySpan{day0: u0, day1: u1}
+	edge := func(a, b int64) { // hours [a, b) in the span when a < b, out of it otherwise
+		switch {
+		case a < b:
+			sp.plus = append(sp.plus, [2]int64{a, b})
+		case a > b:
+			sp.minus = append(sp.minus, [2]int64{b, a})
+		}
+	}
+	edge(first, u0*24)
+	edge(u1*24, last)
+	return sp
+}
+
+// ActivityBySpan reads the days once, grouped by day, and the edges'
+// hours, grouped by hour: for a month in Paris, about thirty days and
+// sixty hours of rows.
+func (t *tx) ActivityBySpan(ctx context.Context, bounds []time.Time) ([]desk.ActivityHour, error) {
+	if len(bounds) < 2 {
+		return nil, nil
+	}
+	spans := make([]activitySpan, len(bounds)-1)
+	var hours []int64
+	var dayFrom, dayTo int64 // the days any span reads: [dayFrom, dayTo)
+	haveDays := false
+	for i := range spans {
+		sp := spanOf(hourOf(bounds[i]), hourOf(bounds[i+1]))
+		spans[i] = sp
+		if sp.day1 > sp.day0 {
+			if !haveDays {
+				dayFrom, dayTo, haveDays = sp.day0, sp.day1, true
+			}
+			dayFrom, dayTo = min(dayFrom, sp.day0), max(dayTo, sp.day1)
+		}
+		for _, rs := range [][][2]int64{sp.plus, sp.minus} {
+			for _, r := range rs {
+				for h := r[0]; h < r[1]; h++ {
+					hours = append(hours, h)
+				}
+			}
+		}
+	}
+	type counts struct{ in, out, closed int }
+	days := map[int64]counts{}
+	if haveDays {
+		rows, err := t.query(ctx, `SELECT day, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_days
+			WHERE day >= $1 AND day < $2 GROUP BY day`, dayFrom, dayTo)
+		if err != nil {
+			return nil, fmt.Errorf("activity by day: %w", err)
+		}
+		for rows.Next() {
+			var d int64
+			var c counts
+			if err := rows.Scan(&d, &c.in, &c.out, &c.closed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			days[d] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		h.Hour = fromMS(n * hour)
-		out = append(out, h)
 	}
-	return out, rows.Err()
+	byHour := map[int64]counts{}
+	if len(hours) > 0 {
+		slices.Sort(hours)
+		hours = slices.Compact(hours)
+		var b strings.Builder
+		b.WriteString(`SELECT hour, sum(msgs_in), sum(msgs_out), sum(closed) FROM perf_hours WHERE hour IN (`)
+		for i, h := range hours { // integers of ours, not input: written in the query, which no parameter limit bounds
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(h, 10))
+		}
+		b.WriteString(`) GROUP BY hour`)
+		rows, err := t.query(ctx, b.String())
+		if err != nil {
+			return nil, fmt.Errorf("activity by hour: %w", err)
+		}
+		for rows.Next() {
+			var h int64
+			var c counts
+			if err := rows.Scan(&h, &c.in, &c.out, &c.closed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byHour[h] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]desk.ActivityHour, len(spans))
+	for i, sp := range spans {
+		h := desk.ActivityHour{Hour: bounds[i]}
+		add := func(c counts, sign int) {
+			h.In, h.Out, h.Closed = h.In+sign*c.in, h.Out+sign*c.out, h.Closed+sign*c.closed
+		}
+		for d := sp.day0; d < sp.day1; d++ {
+			add(days[d], 1)
+		}
+		for _, r := range sp.plus {
+			for x := r[0]; x < r[1]; x++ {
+				add(byHour[x], 1)
+			}
+		}
+		for _, r := range sp.minus {
+			for x := r[0]; x < r[1]; x++ {
+				add(byHour[x], -1)
+			}
+		}
+		out[i] = h
+	}
+	return out, nil
 }
 
 // OpenBacklog reads the young tickets by the index on (status, opened_at)
