@@ -65,7 +65,7 @@ type CustomerImportTx interface {
 const (
 	maxImportBytes   = 64 << 20
 	importPreview    = 20
-	importChunk      = 2000  // lines a transaction
+	importChunk      = 5000  // lines a transaction
 	maxImportReasons = 10000 // rejected lines kept in the report
 )
 
