@@ -74,7 +74,11 @@ func (t *tx) UpsertShopCustomers(ctx context.Context, cs []desk.Customer) (int, 
 	}
 	kinds := map[int64]desk.ChannelKind{}
 	written := 0
-	err := chunks(cs, importRows, func(cs []desk.Customer) error {
+	per := importRows
+	if t.s.dialect.name() == "postgres" {
+		per = len(cs) // arrays: no limit on parameters
+	}
+	err := chunks(cs, per, func(cs []desk.Customer) error {
 		rows, err := t.upsertCustomerRows(ctx, cs)
 		if err != nil {
 			return fmt.Errorf("upsert customers: %w", t.s.dialect.mapError(err))
@@ -246,6 +250,6 @@ func (t *tx) insertIdentities(ctx context.Context, ids []identityRow) error {
 	})
 }
 
-// importRows is a CSV chunk's rows per statement (15 parameters each,
-// under SQLite's limit of 32 766).
+// importRows is a CSV chunk's rows per statement on SQLite (15 parameters
+// each, under its limit of 32 766); a full one is kept prepared.
 const importRows = 500
