@@ -94,6 +94,8 @@ func (t *tx) UpsertShopCustomers(ctx context.Context, cs []desk.Customer) (int, 
 		return nil
 	})
 	if err != nil {
+		// The caller rolls back; resumed anyway, should it commit what came before.
+		t.pauseIdentityTriggers(ctx, false)
 		return 0, err
 	}
 	return written, t.pauseIdentityTriggers(ctx, false)

@@ -122,5 +122,18 @@ func TestUpsertShopCustomersWritesIdentities(t *testing.T) {
 		if got, want := identitiesOf(t, s, customerID(t, s, 3, "K-2")), []string{"buyer:K-2@3", "relay:relay-2@kaufland.example@3"}; !slices.Equal(got, want) {
 			t.Fatalf("identities after a failed import = %v; want %v", got, want)
 		}
+		// even when a caller commits after the failure (SQLite lets it; PostgreSQL rolls back)
+		s.Write(ctx, func(tx desk.Tx) error {
+			tx.UpsertShopCustomers(ctx, []desk.Customer{shop(99, "1", "b@example.com", "b@example.com")})
+			return nil
+		})
+		if err := s.Write(ctx, func(tx desk.Tx) error {
+			return tx.InsertCustomer(ctx, &desk.Customer{ChannelID: 3, ExternalID: "K-3", Name: "Kim", Email: "relay-3@kaufland.example", CreatedAt: at})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := identitiesOf(t, s, customerID(t, s, 3, "K-3")), []string{"buyer:K-3@3", "relay:relay-3@kaufland.example@3"}; !slices.Equal(got, want) {
+			t.Fatalf("identities after a failed import committed = %v; want %v", got, want)
+		}
 	})
 }
