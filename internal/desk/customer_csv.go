@@ -66,6 +66,20 @@ func DecodeCSVText(data []byte) (text string, encoding string) {
 // line with its number and reason. A bad line never stops the reading; only
 // a file that is not this CSV at all (another header) is an error.
 func ParseCustomerCSV(data []byte) (good []CSVCustomer, rejected []RejectedLine, encoding string, err error) {
+	rejected, encoding, err = scanCustomerCSV(data, 0, func(g []CSVCustomer) error {
+		good = g
+		return nil
+	})
+	if err != nil {
+		return nil, nil, encoding, err
+	}
+	return good, rejected, encoding, nil
+}
+
+// scanCustomerCSV reads as ParseCustomerCSV does, handing the good lines
+// to each as it goes, n at a time (0: all of them at the end), so that
+// they can be written while the rest is read. An error from each stops it.
+func scanCustomerCSV(data []byte, n int, each func(good []CSVCustomer) error) (rejected []RejectedLine, encoding string, err error) {
 	text, encoding := DecodeCSVText(data)
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = ';'
@@ -73,13 +87,16 @@ func ParseCustomerCSV(data []byte) (good []CSVCustomer, rejected []RejectedLine,
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
-		return nil, nil, encoding, Invalid("file", "fichier vide : l'en-tête attendu est %s", CustomerCSVHeader)
+		return nil, encoding, Invalid("file", "fichier vide : l'en-tête attendu est %s", CustomerCSVHeader)
 	}
 	if err != nil || !sameHeader(header) {
-		return nil, nil, encoding, Invalid("file", "ce n'est pas un export de clients PrestaShop : la première ligne doit être %s", CustomerCSVHeader)
+		return nil, encoding, Invalid("file", "ce n'est pas un export de clients PrestaShop : la première ligne doit être %s", CustomerCSVHeader)
 	}
 	lines := strings.Count(text, "\n") + 1
-	good = make([]CSVCustomer, 0, lines)
+	if n <= 0 {
+		n = lines
+	}
+	good := make([]CSVCustomer, 0, min(n, lines))
 	seen := make(map[string]int, lines)
 	for {
 		rec, err := r.Read()
@@ -92,7 +109,7 @@ func ParseCustomerCSV(data []byte) (good []CSVCustomer, rejected []RejectedLine,
 				rejected = append(rejected, RejectedLine{Line: pe.StartLine, Reason: "guillemets mal fermés"})
 				continue
 			}
-			return nil, nil, encoding, Invalid("file", "fichier illisible : %v", err)
+			return nil, encoding, Invalid("file", "fichier illisible : %v", err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
@@ -111,8 +128,19 @@ func ParseCustomerCSV(data []byte) (good []CSVCustomer, rejected []RejectedLine,
 			continue
 		}
 		good = append(good, CSVCustomer{Line: line, Customer: c})
+		if len(good) == n {
+			if err := each(good); err != nil {
+				return rejected, encoding, err
+			}
+			good = make([]CSVCustomer, 0, n)
+		}
 	}
-	return good, rejected, encoding, nil
+	if len(good) > 0 || n == lines {
+		if err := each(good); err != nil {
+			return rejected, encoding, err
+		}
+	}
+	return rejected, encoding, nil
 }
 
 func sameHeader(rec []string) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -56,6 +57,8 @@ type CustomerImportTx interface {
 	InsertCustomerImport(ctx context.Context, im *CustomerImport) error
 	CustomerImportByID(ctx context.Context, id int64, withData bool) (CustomerImport, error)
 	UpdateCustomerImport(ctx context.Context, im *CustomerImport) error
+	// CountCustomerImport adds a written chunk to an import's progress.
+	CountCustomerImport(ctx context.Context, id int64, done, written int) error
 	// UpsertShopCustomers stores customers of one channel by external id:
 	// new ones inserted, known ones brought up to date (their note and
 	// links kept). It returns how many rows it wrote.
@@ -162,9 +165,11 @@ func (d *Desk) StartCustomerImport(ctx context.Context, actor Actor, id int64) e
 }
 
 // RunCustomerImport writes a running import's customers, a chunk per
-// transaction with its progress, so that a page shows it as it goes. A
-// line is one row: a bad line was rejected before, whole; a failing chunk
-// stops the import (state failed) and keeps the chunks before it.
+// transaction with its progress, so that a page shows it as it goes. The
+// file is read while the chunks before are written, and on a store that
+// takes several writers at once (PostgreSQL) chunks are written side by
+// side. A line is one row: a bad line was rejected before, whole; a failing
+// chunk stops the import (state failed) and keeps the chunks written.
 func (d *Desk) RunCustomerImport(ctx context.Context, id int64) error {
 	var im CustomerImport
 	err := d.store.Read(ctx, func(tx Tx) error {
@@ -178,44 +183,84 @@ func (d *Desk) RunCustomerImport(ctx context.Context, id int64) error {
 	if im.State != ImportRunning {
 		return Errorf(EConflict, "cet import n'est pas en cours")
 	}
-	good, rejected, _, err := ParseCustomerCSV(im.Data)
-	if err != nil {
-		return d.failImport(ctx, im, err)
+	writers := 1
+	if w, ok := d.store.(interface{ ConcurrentWrites() int }); ok {
+		writers = max(1, w.ConcurrentWrites())
 	}
-	im.Rejected, im.Total = capRejected(rejected), len(good)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	now := d.Now()
-	batch := make([]Customer, 0, importChunk)
-	for start := 0; start < len(good); start += importChunk {
-		batch = batch[:0]
-		for _, g := range good[start:min(start+importChunk, len(good))] {
-			c := g.Customer
-			c.ChannelID, c.CreatedAt = im.ChannelID, now
-			batch = append(batch, c)
-		}
-		err := d.store.Write(ctx, func(tx Tx) error {
-			n, err := tx.UpsertShopCustomers(ctx, batch)
-			if err != nil {
-				return err
+	batches := make(chan []Customer, writers)
+	var rejected []RejectedLine
+	var readErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		defer close(batches)
+		rejected, _, readErr = scanCustomerCSV(im.Data, importChunk, func(good []CSVCustomer) error {
+			batch := make([]Customer, len(good))
+			for i, g := range good {
+				batch[i] = g.Customer
+				batch[i].ChannelID, batch[i].CreatedAt = im.ChannelID, now
 			}
-			im.Done += len(batch)
-			im.Written += n
-			return tx.UpdateCustomerImport(ctx, &im)
+			select {
+			case batches <- batch:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		})
-		if err != nil {
-			return d.failImport(ctx, im, err)
-		}
+	}()
+	var mu sync.Mutex
+	var writeErr error
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for batch := range batches {
+				var n int
+				err := d.store.Write(ctx, func(tx Tx) error {
+					var err error
+					if n, err = tx.UpsertShopCustomers(ctx, batch); err != nil {
+						return err
+					}
+					return tx.CountCustomerImport(ctx, im.ID, len(batch), n)
+				})
+				mu.Lock()
+				if err == nil {
+					im.Done += len(batch)
+					im.Written += n
+				} else if writeErr == nil {
+					writeErr = err
+					cancel()
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	<-read
+	im.Rejected = capRejected(rejected)
+	switch {
+	case writeErr != nil:
+		return d.failImport(ctx, im, writeErr)
+	case readErr != nil:
+		return d.failImport(ctx, im, readErr)
 	}
 	im.State, im.FinishedAt, im.Data = ImportDone, d.Now(), nil
 	return d.store.Write(ctx, func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) })
 }
 
 func (d *Desk) failImport(ctx context.Context, im CustomerImport, cause error) error {
+	ctx = context.WithoutCancel(ctx) // recorded even when the import was stopped
 	im.State, im.FinishedAt, im.Data = ImportFailed, d.Now(), nil
 	im.Error = ErrorMessage(cause)
 	if ErrorCode(cause) == EInternal {
 		im.Error = fmt.Sprintf("erreur interne après %d lignes : réessayez", im.Done)
 	}
-	if err := d.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) }); err != nil {
+	if err := d.store.Write(ctx, func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) }); err != nil {
 		return err
 	}
 	return cause

@@ -233,8 +233,12 @@ func TestCustomerDirectory(t *testing.T) {
 					keep := slices.Clone(all)
 					sort.SliceStable(keep, func(i, j int) bool {
 						a, b := desk.CustomerSortValue(keep[i], sortKey), desk.CustomerSortValue(keep[j], sortKey)
-						if len(a) != len(b) && sortKey != desk.SortCustomerLastName && sortKey != desk.SortCustomerFirstName && sortKey != desk.SortCustomerEmail {
+						text := sortKey == desk.SortCustomerLastName || sortKey == desk.SortCustomerFirstName || sortKey == desk.SortCustomerEmail
+						if len(a) != len(b) && !text {
 							return (len(a) < len(b)) != desc
+						}
+						if text { // without regard to case: « dubois » before « Dupont »
+							a, b = strings.ToLower(a), strings.ToLower(b)
 						}
 						if a != b {
 							return (a < b) != desc
@@ -440,6 +444,47 @@ func TestNewTicketByHand(t *testing.T) {
 		tk, _, err = f.d.NewTicket(ctx, f.lea, desk.NewTicketInput{ChannelID: f.kaufland.ID, OrderRef: "K-10", CustomerID: cust, Body: "Bonjour", Status: desk.StatusWaitingCustomer})
 		if err != nil || f.view(t, tk.ID).Ticket.RealEmail != email {
 			t.Fatalf("next ticket's email: %+v %v", f.view(t, tk.ID).Ticket, err)
+		}
+	})
+}
+
+// A chunk that fails stops the import, whatever the writers running side
+// by side: the import says failed and how far it got, every chunk it
+// counts is there whole, and nothing of the failing one is.
+func TestCustomerImportFailingChunk(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		boom := `CREATE TRIGGER boom BEFORE INSERT ON customers WHEN NEW.external_id = '7777' BEGIN SELECT RAISE(ABORT, 'boom'); END`
+		if f.s.Dialect() == "postgres" {
+			boom = `CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$;
+				CREATE TRIGGER boom BEFORE INSERT ON customers FOR EACH ROW WHEN (NEW.external_id = '7777') EXECUTE FUNCTION boom()`
+		}
+		if _, err := f.s.DB().ExecContext(ctx, boom); err != nil {
+			t.Fatal(err)
+		}
+		im, err := f.d.PreviewCustomerImport(ctx, f.lea, f.shop.ID, "clients.csv", customerCSV(23_000)) // five chunks, the second failing
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.d.StartCustomerImport(ctx, f.lea, im.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.d.RunCustomerImport(ctx, im.ID); err == nil {
+			t.Fatal("an import whose chunk fails succeeded")
+		}
+		im, err = f.d.CustomerImportStatus(ctx, f.lea, im.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.State != desk.ImportFailed || !strings.Contains(im.Error, "réessayez") {
+			t.Fatalf("import = %s %q", im.State, im.Error)
+		}
+		var n, failing int
+		if err := f.s.DB().QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN CAST(external_id AS INTEGER) BETWEEN 5001 AND 10000 THEN 1 ELSE 0 END), 0)
+			FROM customers WHERE channel_id = $1`, f.shop.ID).Scan(&n, &failing); err != nil {
+			t.Fatal(err)
+		}
+		if n != im.Done || n%5000 != 0 || failing != 0 {
+			t.Fatalf("%d customers written (%d of the failing chunk); the import counts %d", n, failing, im.Done)
 		}
 	})
 }

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,15 +12,16 @@ import (
 )
 
 // customerSortColumns are the directory's sort keys and their columns;
-// each has an index (column, id) over the people (merged_into IS NULL).
+// each has an index (column, id). Names and addresses sort without regard
+// to case, on the search's lower() indexes (migration 0015).
 var customerSortColumns = map[string]struct {
 	column  string
 	numeric bool
 }{
 	desk.SortCustomerID:         {"id", true},
-	desk.SortCustomerLastName:   {"last_name", false},
-	desk.SortCustomerFirstName:  {"first_name", false},
-	desk.SortCustomerEmail:      {"email", false},
+	desk.SortCustomerLastName:   {"lower(last_name)", false},
+	desk.SortCustomerFirstName:  {"lower(first_name)", false},
+	desk.SortCustomerEmail:      {"lower(email)", false},
 	desk.SortCustomerEnabled:    {"enabled", true},
 	desk.SortCustomerNewsletter: {"newsletter", true},
 	desk.SortCustomerOptin:      {"optin", true},
@@ -108,9 +111,9 @@ func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.C
 	if f.Query != "" {
 		q.add("id IN (" + t.customerSearch(&q, f) + ")")
 	}
-	dir, cmp := "ASC", ">"
+	dir, op := "ASC", ">"
 	if f.Desc {
-		dir, cmp = "DESC", "<"
+		dir, op = "DESC", "<"
 	}
 	if f.After != nil {
 		var v any = f.After.Value
@@ -119,9 +122,13 @@ func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.C
 			v = n
 		}
 		if sc.column == "id" {
-			q.add("id " + cmp + " " + q.arg(f.After.ID))
+			q.add("id " + op + " " + q.arg(f.After.ID))
 		} else {
-			q.add("(" + sc.column + ", id) " + cmp + " (" + q.arg(v) + ", " + q.arg(f.After.ID) + ")")
+			after := q.arg(v)
+			if !sc.numeric {
+				after = "lower(CAST(" + after + " AS TEXT))" // the same lower() as the column's
+			}
+			q.add("(" + sc.column + ", id) " + op + " (" + after + ", " + q.arg(f.After.ID) + ")")
 		}
 	}
 	where := "1 = 1"
@@ -197,6 +204,11 @@ func (t *tx) CustomerRecords(ctx context.Context, personID int64) ([]desk.Custom
 	return out, rows.Err()
 }
 
+// CustomerIdentities are the records' identities: their current ones,
+// read from the rows (the buyer id, the address, relayed or not by the
+// channel's kind, the phone, the real address), then the earlier ones
+// kept in customer_identities (migration 0015), each (record, kind, value)
+// once, by kind and value.
 func (t *tx) CustomerIdentities(ctx context.Context, customerIDs []int64) ([]desk.Identity, error) {
 	if len(customerIDs) == 0 {
 		return nil, nil
@@ -205,13 +217,52 @@ func (t *tx) CustomerIdentities(ctx context.Context, customerIDs []int64) ([]des
 	for i, id := range customerIDs {
 		args[i] = id
 	}
-	rows, err := t.queryOnce(ctx, `SELECT customer_id, kind, channel_id, value FROM customer_identities
-		WHERE customer_id IN (`+t.listSQL(len(args))+`) ORDER BY kind, value`, args...)
+	list := t.listSQL(len(args))
+	type key struct {
+		customer int64
+		kind     desk.IdentityKind
+		value    string
+	}
+	seen := map[key]bool{}
+	var out []desk.Identity
+	add := func(i desk.Identity) {
+		if i.Value == "" || seen[key{i.CustomerID, i.Kind, i.Value}] {
+			return
+		}
+		seen[key{i.CustomerID, i.Kind, i.Value}] = true
+		out = append(out, i)
+	}
+	rows, err := t.queryOnce(ctx, `SELECT c.id, coalesce(c.channel_id, 0), coalesce(c.external_id, ''), lower(c.email), c.phone, lower(c.real_email),
+		coalesce(ch.kind, '') FROM customers c LEFT JOIN channels ch ON ch.id = c.channel_id WHERE c.id IN (`+list+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, channel int64
+		var external, email, phone, real string
+		var kind desk.ChannelKind
+		if err := rows.Scan(&id, &channel, &external, &email, &phone, &real, &kind); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		address := desk.IdentityRelay
+		if channel == 0 || kind == desk.ChannelPrestaShop || kind == desk.ChannelEmail {
+			address = desk.IdentityEmail
+		}
+		add(desk.Identity{CustomerID: id, Kind: desk.IdentityBuyer, ChannelID: channel, Value: external})
+		add(desk.Identity{CustomerID: id, Kind: address, ChannelID: channel, Value: email})
+		add(desk.Identity{CustomerID: id, Kind: desk.IdentityPhone, ChannelID: channel, Value: phone})
+		add(desk.Identity{CustomerID: id, Kind: desk.IdentityEmail, Value: real})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.queryOnce(ctx, `SELECT customer_id, kind, channel_id, value FROM customer_identities WHERE customer_id IN (`+list+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []desk.Identity
 	for rows.Next() {
 		var i desk.Identity
 		var ch sql.NullInt64
@@ -219,9 +270,15 @@ func (t *tx) CustomerIdentities(ctx context.Context, customerIDs []int64) ([]des
 			return nil, err
 		}
 		i.ChannelID = ch.Int64
-		out = append(out, i)
+		add(i)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b desk.Identity) int {
+		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Value, b.Value), cmp.Compare(a.CustomerID, b.CustomerID))
+	})
+	return out, nil
 }
 
 func (t *tx) TicketsOfCustomers(ctx context.Context, customerIDs []int64, limit int) ([]desk.Ticket, error) {

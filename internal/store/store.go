@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -111,6 +112,16 @@ func IsPostgres(dsn string) bool {
 
 // Dialect is "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name() }
+
+// ConcurrentWrites is how many write transactions a long job (a CSV
+// import) may run side by side: one on SQLite, which has one writer; on
+// PostgreSQL one per CPU up to four, leaving the pool to the desk.
+func (s *Store) ConcurrentWrites() int {
+	if s.dialect.name() != "postgres" {
+		return 1
+	}
+	return min(runtime.NumCPU(), 4, connections/2)
+}
 
 // Close closes the database.
 func (s *Store) Close() error {
