@@ -46,6 +46,10 @@ func (q *customerQuery) arg(v any) string {
 
 func (q *customerQuery) add(cond string) { q.where = append(q.where, cond) }
 
+func (q *customerQuery) clone() customerQuery {
+	return customerQuery{where: slices.Clone(q.where), args: slices.Clone(q.args)}
+}
+
 // prefix keeps the rows whose column starts with p, any case: the ids
 // come from the lower() index alone (no row read), so that a page in id
 // order walks them in order and stops at its size, even when a prefix
@@ -92,9 +96,18 @@ func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.C
 		column string
 		v      *bool
 	}{{"enabled", f.Enabled}, {"newsletter", f.Newsletter}, {"optin", f.Optin}} {
-		if b.v != nil {
-			q.add(b.column + " = " + q.arg(boolInt(*b.v)))
+		if b.v == nil {
+			continue
 		}
+		column := b.column
+		if t.s.dialect.name() != "postgres" && sc.column != "id" && sc.column != column {
+			// SQLite has no statistics and takes the flag's index for a
+			// few rows, then sorts the hundreds of thousands it finds. A
+			// flag keeps a large share of the customers: walking the sort's
+			// index and skipping the others stops at the page's size.
+			column = "+" + column
+		}
+		q.add(column + " = " + q.arg(boolInt(*b.v)))
 	}
 	for _, r := range []struct {
 		column string
@@ -115,31 +128,46 @@ func (t *tx) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]desk.C
 	if f.Desc {
 		dir, op = "DESC", "<"
 	}
-	if f.After != nil {
-		var v any = f.After.Value
-		if sc.numeric {
-			n, _ := strconv.ParseInt(f.After.Value, 10, 64)
-			v = n
-		}
-		if sc.column == "id" {
-			q.add("id " + op + " " + q.arg(f.After.ID))
-		} else {
-			after := q.arg(v)
-			if !sc.numeric {
-				after = "lower(CAST(" + after + " AS TEXT))" // the same lower() as the column's
-			}
-			q.add("(" + sc.column + ", id) " + op + " (" + after + ", " + q.arg(f.After.ID) + ")")
-		}
-	}
-	where := "1 = 1"
-	if len(q.where) > 0 {
-		where = strings.Join(q.where, " AND ")
-	}
 	order := "id " + dir
 	if sc.column != "id" {
 		order = sc.column + " " + dir + ", id " + dir
 	}
-	rows, err := t.queryOnce(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+` ORDER BY `+order+` LIMIT `+q.arg(f.Limit+1), q.args...)
+	if f.After == nil || sc.column == "id" {
+		if f.After != nil {
+			q.add("id " + op + " " + q.arg(f.After.ID))
+		}
+		return t.customerPage(ctx, q, order, f.Limit+1)
+	}
+	// Past (v, id0) in (column, id) order, as two seeks on the column's
+	// index: the rest of v's rows, then the rows past v. SQLite does not
+	// seek on a row value over an expression, and a name repeats by the
+	// thousand, so one condition would read them all on every page.
+	after := func(q *customerQuery) string {
+		if sc.numeric {
+			n, _ := strconv.ParseInt(f.After.Value, 10, 64)
+			return q.arg(n)
+		}
+		return "lower(CAST(" + q.arg(f.After.Value) + " AS TEXT))" // the same lower() as the column's
+	}
+	same := q.clone()
+	same.add(sc.column + " = " + after(&same) + " AND id " + op + " " + same.arg(f.After.ID))
+	out, err := t.customerPage(ctx, same, "id "+dir, f.Limit+1) // one value: in id order (SQLite would sort on the expression)
+	if err != nil || len(out) > f.Limit {
+		return out, err
+	}
+	past := q.clone()
+	past.add(sc.column + " " + op + " " + after(&past))
+	rest, err := t.customerPage(ctx, past, order, f.Limit+1-len(out))
+	return append(out, rest...), err
+}
+
+// customerPage reads up to limit customers matching q in that order.
+func (t *tx) customerPage(ctx context.Context, q customerQuery, order string, limit int) ([]desk.Customer, error) {
+	where := "1 = 1"
+	if len(q.where) > 0 {
+		where = strings.Join(q.where, " AND ")
+	}
+	rows, err := t.queryOnce(ctx, `SELECT `+customerColumns+` FROM customers WHERE `+where+` ORDER BY `+order+` LIMIT `+q.arg(limit), q.args...)
 	if err != nil {
 		return nil, err
 	}
