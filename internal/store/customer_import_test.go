@@ -155,3 +155,59 @@ func TestCustomerIdentities(t *testing.T) {
 		}
 	})
 }
+
+// A customer that Ingest opens has the same first and last names and
+// registration as the insert triggers give a row that lacks them: the
+// store now sets them itself so that SQLite's triggers do not rewrite the
+// row after each insert.
+func TestNewCustomerNamesAsTheTriggers(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		if _, err := s.DB().ExecContext(ctx, `INSERT INTO channels (id, kind, name, deadline_policy, created_at)
+			VALUES (1, 'kaufland', 'Kaufland', '48h', 1), (2, 'kaufland', 'Kaufland 2', '48h', 1)`); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		names := []string{"Jean Dupont", "  Jean   de La Fontaine  ", "Cher", "", " ", "Zoé  Ôtel", "Anne-Marie O'Neil"}
+		var batch []*desk.Customer
+		for i, n := range names {
+			batch = append(batch, &desk.Customer{ChannelID: 1, ExternalID: fmt.Sprint("c", i), Name: n, CreatedAt: at})
+		}
+		single := &desk.Customer{ChannelID: 1, Name: " Solo  Client ", CreatedAt: at} // no external id: one by one
+		err := s.Write(ctx, func(tx desk.Tx) error {
+			if err := tx.InsertCustomers(ctx, batch); err != nil {
+				return err
+			}
+			return tx.InsertCustomer(ctx, single)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range append(names, single.Name) {
+			ext := fmt.Sprint("c", i)
+			if i == len(names) {
+				ext = "solo"
+			}
+			if _, err := s.DB().ExecContext(ctx, `INSERT INTO customers (channel_id, external_id, name, created_at) VALUES (2, $1, $2, $3)`, ext, n, at.UnixMilli()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(q string, args ...any) string {
+			var first, last string
+			var registered int64
+			if err := s.DB().QueryRowContext(ctx, `SELECT first_name, last_name, registered_at FROM customers WHERE `+q, args...).Scan(&first, &last, &registered); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("%q %q %d", first, last, registered)
+		}
+		for i, c := range append(batch, single) {
+			ext := fmt.Sprint("c", i)
+			if c == single {
+				ext = "solo"
+			}
+			got, want := read(`id = $1`, c.ID), read(`channel_id = 2 AND external_id = $1`, ext)
+			if got != want || !strings.HasSuffix(want, fmt.Sprint(at.UnixMilli())) {
+				t.Errorf("%q: stored %s; the triggers give %s", c.Name, got, want)
+			}
+		}
+	})
+}

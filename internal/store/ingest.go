@@ -245,14 +245,15 @@ func (t *tx) InsertCustomers(ctx context.Context, cs []*desk.Customer) error {
 		keyed = append(keyed, c)
 	}
 	return chunks(keyed, batchRows, func(cs []*desk.Customer) error {
-		const width = 7
+		const width = 10
 		args := make([]any, 0, width*len(cs))
 		byKey := make(map[string]*desk.Customer, len(cs))
 		for _, c := range cs {
 			byKey[c.ExternalID] = c
-			args = append(args, c.ChannelID, c.ExternalID, c.Name, c.Email, c.Phone, c.Note, ms(c.CreatedAt))
+			first, last, registered := newCustomerFields(c)
+			args = append(args, c.ChannelID, c.ExternalID, c.Name, c.Email, c.Phone, c.Note, ms(c.CreatedAt), first, last, registered)
 		}
-		rows, err := t.queryOnce(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at)
+		rows, err := t.queryOnce(ctx, `INSERT INTO customers (channel_id, external_id, name, email, phone, note, created_at, first_name, last_name, registered_at)
 			VALUES `+t.rowsSQL(len(cs), width)+`
 			ON CONFLICT (channel_id, external_id) DO UPDATE SET external_id = excluded.external_id
 			RETURNING id, external_id`, args...)

@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
-		if s.checkpoints, err = startCheckpointer(dsn, pragmas); err != nil {
+		if s.checkpoints, err = startCheckpointer(dsn, pragmas, s.wdb, s.search); err != nil {
 			s.Close()
 			return nil, err
 		}
