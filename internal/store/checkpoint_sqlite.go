@@ -22,7 +22,8 @@ import (
 // second. So the log is truncated when the writer rests, or it is first
 // copied without a lock, then truncated on the writer's own connection,
 // taken from its pool between two commits, the indexer paused between two
-// of its runs: what is left is one commit's pages and the web's short reads.
+// of its runs when it can be: what is left is one commit's pages and the
+// web's short reads.
 type checkpointer struct {
 	db     *sql.DB
 	writer *sql.DB      // the store's one writing connection
@@ -60,9 +61,9 @@ func (c *checkpointer) run() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		c.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // best effort: the next tick tries again
 		if fi, err := os.Stat(c.wal); err == nil {
-			// Past the limit, at the first second without a commit, or
-			// at once four times past it.
-			// the log unchanged for a second: no commit came
+			// Past the limit, at the first second without a commit (the
+			// file unchanged since the last tick), or at once four times
+			// past it.
 			if size := fi.Size(); size > 4*walLimit || (size > walLimit && fi.ModTime().Equal(lastWrite)) {
 				c.truncate(ctx)
 			}
@@ -75,9 +76,11 @@ func (c *checkpointer) run() {
 // truncate checkpoints the log in full and empties it, on the writer's
 // connection: no commit waits longer than that takes.
 func (c *checkpointer) truncate(ctx context.Context) {
-	if c.search != nil { // between two of the indexer's runs: TRUNCATE waits for no reader of it
-		c.search.mu.Lock()
-		defer c.search.mu.Unlock()
+	// Between two of the indexer's runs if it rests (TRUNCATE then waits for
+	// no reader of it), else beside it. Not its lock (mu): a search takes
+	// that inside its read transaction, which TRUNCATE would wait for.
+	if c.search != nil && c.search.pause.TryLock() {
+		defer c.search.pause.Unlock()
 	}
 	conn, err := c.writer.Conn(ctx)
 	if err != nil {

@@ -44,7 +44,11 @@ type searchIndex struct {
 	wdb  *sql.DB // one connection: the index's writer, under mu
 	src  *sql.DB // one connection: the indexer's reader of the main file, under mu
 
-	mu      sync.Mutex // one indexing run at a time
+	mu sync.Mutex // one indexing run at a time
+	// pause is held by the background indexer while it runs (never with
+	// anything else); the checkpointer takes it to truncate the log with no
+	// indexer reading it. Searches do not take it.
+	pause   sync.Mutex
 	started sync.Once
 	running bool // set by start: close waits for the goroutine
 	wake    chan struct{}
@@ -160,7 +164,10 @@ func (x *searchIndex) run() {
 		case <-x.wake:
 		case <-tick.C:
 		}
-		if err := x.catchUp(ctx, x.src, 0); err != nil && ctx.Err() == nil {
+		x.pause.Lock()
+		err := x.catchUp(ctx, x.src, 0)
+		x.pause.Unlock()
+		if err != nil && ctx.Err() == nil {
 			x.main.log("search index", err)
 			select { // retry later, not in a tight loop
 			case <-time.After(5 * time.Second):
