@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -353,7 +354,7 @@ func killTest(t *testing.T, database string, newTarget func(t *testing.T, heavy 
 			if source != nil {
 				src = *source
 			}
-			t.Errorf("reply %d: outbox %q, message %q, source id %s, posted %d times (%v)", q.id, state, delivery, src, len(ids), ids)
+			t.Errorf("reply %d: outbox %q, message %q, source id %s, posted %d times (%v); %s", q.id, state, delivery, src, len(ids), ids, whereEcho(t, s.DB(), q.id, ids))
 		}
 	}
 	withFiles = tg.withFiles()
@@ -390,4 +391,31 @@ func killTest(t *testing.T, database string, newTarget func(t *testing.T, heavy 
 		tg.kind, len(want), orders, len(want)-missing, kills, strings.Join(faults, ", "), faultsLeft,
 		len(queue), qerrs.Load(), sent, retried, failed, unknown, failedButPosted, sentTwice, withFiles,
 		requests, fetches, time.Since(began).Round(time.Second))
+}
+
+// whereEcho says, for a failure's message, where a reply and the messages
+// stored under its posts' ids are: ticket, thread, direction.
+func whereEcho(t *testing.T, db *sql.DB, replyID int64, posts []string) string {
+	t.Helper()
+	describe := func(q string, args ...any) string {
+		rows, err := db.QueryContext(context.Background(), `SELECT m.id, m.ticket_id, coalesce(th.kind, ''), coalesce(th.external_id, ''), m.direction, m.created_at
+			FROM messages m LEFT JOIN threads th ON th.id = m.thread_id WHERE `+q, args...)
+		if err != nil {
+			return err.Error()
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, ticket, at int64
+			var kind, ext, dir string
+			rows.Scan(&id, &ticket, &kind, &ext, &dir, &at)
+			out = append(out, fmt.Sprintf("message %d on ticket %d, %s thread %q, %s, at %d", id, ticket, kind, ext, dir, at))
+		}
+		return strings.Join(out, "; ")
+	}
+	where := "reply: " + describe(`m.id = $1`, replyID)
+	for _, p := range posts {
+		where += "; post " + p + ": " + describe(`m.source_id = $1`, p)
+	}
+	return where
 }
