@@ -31,6 +31,10 @@ type Incoming struct {
 	Subject          string         `json:"subject,omitempty"`
 	At               time.Time      `json:"at,omitzero"`
 	Files            []IncomingFile `json:"files,omitempty"`
+	// Notes are the connector's words on the message, not its author's (a
+	// file it could not fetch): stored after the text, and left out when an
+	// echo of our reply is matched to the reply by its text.
+	Notes string `json:"notes,omitempty"`
 	// FromSeller: written on our side, either a reply of ours the channel
 	// echoes back (matched to the sent message, not stored twice) or a
 	// message written in the marketplace's back office. Stored outgoing.
@@ -231,10 +235,11 @@ func errorText(err error) string {
 
 type preparedIncoming struct {
 	Incoming
-	index   int  // in the batch
-	cleaned bool // text altered to be stored (see cleanIncoming)
-	cust    CustomerInput
-	files   []Attachment
+	index    int    // in the batch
+	cleaned  bool   // text altered to be stored (see cleanIncoming)
+	authored string // Body without the connector's Notes: what an echo is matched on
+	cust     CustomerInput
+	files    []Attachment
 }
 
 // dropDelivered reads, before any file is written, which of the batch's
@@ -365,6 +370,11 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 		}
 	}
 	p.Body = strings.TrimSpace(strings.ReplaceAll(p.Body, "\r\n", "\n"))
+	p.authored = p.Body
+	if notes := strings.TrimSpace(strings.ReplaceAll(in.Notes, "\r\n", "\n")); notes != "" {
+		p.Body = strings.TrimSpace(p.Body + "\n\n" + notes)
+		p.Notes = ""
+	}
 	if p.Body == "" && len(in.Files) == 0 {
 		return p, Invalid("body", "message vide")
 	}

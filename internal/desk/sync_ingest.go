@@ -143,7 +143,7 @@ func (b *ingestBatch) matchEcho(ctx context.Context, p *pending) (bool, error) {
 		}
 		b.echoCandidates[p.ticket.ID] = cs
 	}
-	text := sameText(p.in.Body)
+	text := sameText(p.in.authored) // the connector's notes (a file it could not fetch) are not ours
 	best := -1
 	for i, c := range cs {
 		if sameText(c.Body) != text {

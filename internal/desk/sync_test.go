@@ -115,6 +115,48 @@ func TestEchoOfOurReplyIsMatchedNotStoredTwice(t *testing.T) {
 	})
 }
 
+// The echo of a reply with a file the connector could not fetch carries the
+// connector's note on it: the reply is matched on its text all the same,
+// not stored a second time (the kill test against Mirakl met it). A message
+// that is not an echo keeps the note after its text.
+func TestEchoWithTheConnectorsNotesIsMatched(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		f.lease(t, f.kaufland, "p1")
+		res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "1",
+			Messages: []desk.Incoming{incoming(f.kaufland, "K-1", "m-1", "Où est mon colis ?")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := res.Tickets[0]
+		m, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: id, Body: "Voici le bon de retour.", Status: desk.StatusWaitingCustomer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		note := "[Pièce jointe non récupérée, à voir dans le back-office : bon.txt]"
+		res, err = f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "2", Messages: []desk.Incoming{
+			{OrderRef: "K-1", SourceID: "k-echo-1", FromSeller: true, Body: "Voici le bon de retour.", Notes: note},
+			{OrderRef: "K-1", SourceID: "bo-1", FromSeller: true, Body: "Écrit dans le back-office.", Notes: note},
+			{OrderRef: "K-1", SourceID: "m-2", Notes: note}, // nothing but a file that did not come
+		}})
+		if err != nil || res.Stored != 2 || res.Echoes != 1 {
+			t.Fatalf("echo with a note: %+v, %v; want it matched, the two others stored", res, err)
+		}
+		v := f.view(t, id)
+		if len(v.Messages) != 4 {
+			t.Fatalf("%d messages; want the question, the reply, the back-office message and the customer's", len(v.Messages))
+		}
+		if got := v.Messages[1]; got.ID != m.ID || got.SourceID != "k-echo-1" || got.Body != "Voici le bon de retour." {
+			t.Errorf("reply after its echo: %+v", got)
+		}
+		if got := v.Messages[2].Body; got != "Écrit dans le back-office.\n\n"+note {
+			t.Errorf("back-office message %q; want its text, then the note", got)
+		}
+		if got := v.Messages[3].Body; got != note {
+			t.Errorf("customer's message %q; want the note", got)
+		}
+	})
+}
+
 func TestBackOfficeMessageIsStoredOutgoing(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		f.lease(t, f.kaufland, "p1")

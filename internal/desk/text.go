@@ -49,7 +49,7 @@ func cleanIncoming(in Incoming) (Incoming, bool) {
 	}
 	for _, s := range []*string{&in.OrderRef, &in.SourceID, &in.ThreadExternalID, &in.ThreadSubject,
 		&in.AuthorName, &in.Customer.ExternalID, &in.Customer.Name, &in.Customer.Email, &in.Customer.Phone,
-		&in.Body, &in.BodyHTML, &in.Reason, &in.Subject} {
+		&in.Body, &in.BodyHTML, &in.Notes, &in.Reason, &in.Subject} {
 		clean(s)
 	}
 	kind, author := string(in.ThreadKind), string(in.AuthorKind)

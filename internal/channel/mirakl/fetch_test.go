@@ -239,7 +239,8 @@ func TestFetchAttachmentFailureKeepsTheMessage(t *testing.T) {
 		t.Fatalf("%d messages", len(msgs))
 	}
 	for _, m := range msgs {
-		if len(m.Files) != 0 || !strings.Contains(m.Body, "Voici la photo.") || !strings.Contains(m.Body, "photo.jpg") {
+		// the file named in the connector's notes, apart from the author's text
+		if len(m.Files) != 0 || m.Body != "Voici la photo." || !strings.Contains(m.Notes, "photo.jpg") {
 			t.Errorf("message: %+v", m)
 		}
 	}

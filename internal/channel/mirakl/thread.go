@@ -87,10 +87,7 @@ func (k *Connector) mapThread(ctx context.Context, t thread, c cursor) (desk.Thr
 		if err != nil {
 			return desk.ThreadState{}, nil, err
 		}
-		inc.Files = files
-		if len(notes) > 0 {
-			inc.Body = strings.TrimSpace(inc.Body + "\n\n" + strings.Join(notes, "\n"))
-		}
+		inc.Files, inc.Notes = files, strings.Join(notes, "\n")
 		out = append(out, inc)
 	}
 	return stateOf(t, in), out, nil
