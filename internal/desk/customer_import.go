@@ -253,14 +253,26 @@ func (d *Desk) RunCustomerImport(ctx context.Context, id int64) error {
 	return d.store.Write(ctx, func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) })
 }
 
+// failImport records an import's failure. Its counts are the database's,
+// written with each chunk: a chunk whose commit crossed the cancellation
+// that another's failure made may be stored and counted there while its
+// writer saw an error.
 func (d *Desk) failImport(ctx context.Context, im CustomerImport, cause error) error {
 	ctx = context.WithoutCancel(ctx) // recorded even when the import was stopped
-	im.State, im.FinishedAt, im.Data = ImportFailed, d.Now(), nil
-	im.Error = ErrorMessage(cause)
-	if ErrorCode(cause) == EInternal {
-		im.Error = fmt.Sprintf("erreur interne après %d lignes : réessayez", im.Done)
-	}
-	if err := d.store.Write(ctx, func(tx Tx) error { return tx.UpdateCustomerImport(ctx, &im) }); err != nil {
+	err := d.store.Write(ctx, func(tx Tx) error {
+		stored, err := tx.CustomerImportByID(ctx, im.ID, false)
+		if err != nil {
+			return err
+		}
+		im.Done, im.Written = stored.Done, stored.Written
+		im.State, im.FinishedAt, im.Data = ImportFailed, d.Now(), nil
+		im.Error = ErrorMessage(cause)
+		if ErrorCode(cause) == EInternal {
+			im.Error = fmt.Sprintf("erreur interne après %d lignes : réessayez", im.Done)
+		}
+		return tx.UpdateCustomerImport(ctx, &im)
+	})
+	if err != nil {
 		return err
 	}
 	return cause
