@@ -373,7 +373,7 @@ func (d *Desk) prepareIncoming(in Incoming) (preparedIncoming, error) {
 	p.authored = p.Body
 	if notes := strings.TrimSpace(strings.ReplaceAll(in.Notes, "\r\n", "\n")); notes != "" {
 		p.Body = strings.TrimSpace(p.Body + "\n\n" + notes)
-		p.Notes = ""
+		p.Notes = "" // in the body now
 	}
 	if p.Body == "" && len(in.Files) == 0 {
 		return p, Invalid("body", "message vide")

@@ -71,24 +71,32 @@ func TestIngestSyncWithALostLeaseStoresNothing(t *testing.T) {
 	})
 }
 
+// questionAndReply fetches a customer's question on Kaufland order K-1,
+// under the lease "p1" and cursor "1", and answers it with body: the reply
+// is queued, its echo not fetched yet.
+func questionAndReply(t *testing.T, f *fixture, body string) (ticketID int64, reply desk.Message) {
+	t.Helper()
+	f.lease(t, f.kaufland, "p1")
+	res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "1",
+		Messages: []desk.Incoming{incoming(f.kaufland, "K-1", "m-1", "Où est mon colis ?")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: res.Tickets[0], Body: body, Status: desk.StatusWaitingCustomer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Tickets[0], m
+}
+
 func TestEchoOfOurReplyIsMatchedNotStoredTwice(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		f.lease(t, f.kaufland, "p1")
-		res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "1",
-			Messages: []desk.Incoming{incoming(f.kaufland, "K-1", "m-1", "Où est mon colis ?")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := res.Tickets[0]
-		m, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: id, Body: "Bonjour,\nil part demain.", Status: desk.StatusWaitingCustomer})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id, m := questionAndReply(t, f, "Bonjour,\nil part demain.")
 		if m.Delivery != desk.DeliveryQueued {
 			t.Fatalf("reply delivery %q; want queued", m.Delivery)
 		}
 		echo := desk.Incoming{OrderRef: "K-1", SourceID: "k-echo-1", FromSeller: true, Body: "Bonjour,\r\nil  part demain."}
-		res, err = f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "2", Messages: []desk.Incoming{echo}})
+		res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "2", Messages: []desk.Incoming{echo}})
 		if err != nil || res.Stored != 0 || res.Echoes != 1 {
 			t.Fatalf("echo: %+v, %v", res, err)
 		}
@@ -121,19 +129,9 @@ func TestEchoOfOurReplyIsMatchedNotStoredTwice(t *testing.T) {
 // that is not an echo keeps the note after its text.
 func TestEchoWithTheConnectorsNotesIsMatched(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		f.lease(t, f.kaufland, "p1")
-		res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "1",
-			Messages: []desk.Incoming{incoming(f.kaufland, "K-1", "m-1", "Où est mon colis ?")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := res.Tickets[0]
-		m, err := f.d.Reply(ctx, f.marc, desk.ReplyInput{TicketID: id, Body: "Voici le bon de retour.", Status: desk.StatusWaitingCustomer})
-		if err != nil {
-			t.Fatal(err)
-		}
+		id, m := questionAndReply(t, f, "Voici le bon de retour.")
 		note := "[Pièce jointe non récupérée, à voir dans le back-office : bon.txt]"
-		res, err = f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "2", Messages: []desk.Incoming{
+		res, err := f.d.IngestSync(ctx, desk.SyncBatch{ChannelID: f.kaufland.ID, Lease: "p1", Cursor: "2", Messages: []desk.Incoming{
 			{OrderRef: "K-1", SourceID: "k-echo-1", FromSeller: true, Body: "Voici le bon de retour.", Notes: note},
 			{OrderRef: "K-1", SourceID: "bo-1", FromSeller: true, Body: "Écrit dans le back-office.", Notes: note},
 			{OrderRef: "K-1", SourceID: "m-2", Notes: note}, // nothing but a file that did not come

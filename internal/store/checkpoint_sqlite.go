@@ -87,7 +87,13 @@ func (c *checkpointer) truncate(ctx context.Context) {
 		return
 	}
 	defer conn.Close()
+	// Waiting for readers holds the writer: a tenth of a second at most,
+	// else the next tick tries again.
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 100`); err != nil {
+		return
+	}
 	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	conn.ExecContext(ctx, `PRAGMA busy_timeout = 10000`) // the writer's, as opened
 }
 
 // close stops the checkpointer and checkpoints what is left.

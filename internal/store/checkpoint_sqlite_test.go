@@ -65,23 +65,22 @@ func TestCheckpointerBoundsTheLog(t *testing.T) {
 		write()
 	}
 	// Writes that go on, 1 MB/s for some seconds (the checkpointer looks
-	// every second): the log is truncated once four times past the limit.
-	var peak int64
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	// every second): the log is never truncated before four times the limit
+	// (a truncation holds the writer), and stays within about that (SQLite
+	// may also start it over by itself between two reads).
+	var peak, most int64
+	for range 8 * walLimit / (64 << 10) {
 		write()
 		size := walSize()
-		if size < peak {
-			break
+		if size < peak && peak <= 4*walLimit {
+			t.Fatalf("truncated at %d bytes while writes went on: the writer waited for it before 4 × %d", peak, walLimit)
 		}
 		peak = size
-		if time.Now().After(deadline) {
-			t.Fatalf("the log grew to %d bytes under steady writes and was never truncated", peak)
-		}
+		most = max(most, size)
 		time.Sleep(60 * time.Millisecond)
 	}
-	if peak <= 4*walLimit {
-		t.Errorf("truncated at %d bytes while writes went on: the writer waited for it before 4 × %d", peak, walLimit)
+	if most > 6*walLimit {
+		t.Errorf("the log grew to %d bytes under steady writes; want it kept near 4 × %d", most, walLimit)
 	}
 	// Writes that rest (and the reads with them): the log is emptied.
 	for walSize() <= walLimit {
@@ -89,7 +88,7 @@ func TestCheckpointerBoundsTheLog(t *testing.T) {
 	}
 	close(stop)
 	<-stopped
-	deadline = time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for walSize() != 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the log still holds %d bytes after the writes stopped", walSize())

@@ -53,7 +53,8 @@ func (t *tx) InsertCustomer(ctx context.Context, c *desk.Customer) error {
 // set on a new row: its name split at the first space (« Jean de La
 // Fontaine »: Jean, de La Fontaine) and its registration when first seen.
 // Given here, SQLite's triggers (AFTER INSERT: an UPDATE of the row and of
-// its indexes) do not run: a third of an ingest's new customer.
+// its indexes) do not run: about half of what a new customer cost an
+// ingest at a million tickets.
 func newCustomerFields(c *desk.Customer) (first, last string, registered int64) {
 	first, last, registered = c.FirstName, c.LastName, ms(c.RegisteredAt)
 	if first == "" && last == "" {

@@ -45,9 +45,9 @@ type searchIndex struct {
 	src  *sql.DB // one connection: the indexer's reader of the main file, under mu
 
 	mu sync.Mutex // one indexing run at a time
-	// pause is held by the background indexer while it runs (never with
-	// anything else); the checkpointer takes it to truncate the log with no
-	// indexer reading it. Searches do not take it.
+	// pause is held by the background indexer around each of its runs
+	// (taken before mu, never while holding it); the checkpointer takes it
+	// to truncate the log with no indexer reading it. Searches do not.
 	pause   sync.Mutex
 	started sync.Once
 	running bool // set by start: close waits for the goroutine
